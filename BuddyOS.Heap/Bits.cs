@@ -1,0 +1,72 @@
+using System.Runtime.CompilerServices;
+
+namespace BuddyOS.Heap;
+
+/// <summary>
+/// The bit tricks the heap needs. On the host they map to hardware instructions through
+/// System.Numerics.BitOperations; in the kernel (BUDDYOS_KERNEL) the corelib has no BitOperations, so
+/// portable versions are used (the kernel targets plain SSE2, where lzcnt/tzcnt/popcnt are not assumed).
+/// </summary>
+internal static class Bits
+{
+#if BUDDYOS_KERNEL
+    /// <summary>Index of the lowest set bit; 64 for zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int TrailingZeros(ulong x)
+    {
+        if (x == 0) return 64;
+        int n = 0;
+        if ((x & 0xFFFFFFFF) == 0) { n += 32; x >>= 32; }
+        if ((x & 0xFFFF) == 0) { n += 16; x >>= 16; }
+        if ((x & 0xFF) == 0) { n += 8; x >>= 8; }
+        if ((x & 0xF) == 0) { n += 4; x >>= 4; }
+        if ((x & 0x3) == 0) { n += 2; x >>= 2; }
+        if ((x & 0x1) == 0) { n += 1; }
+        return n;
+    }
+
+    /// <summary>Index of the highest set bit; -1 for zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int HighestBit(ulong x)
+    {
+        if (x == 0) return -1;
+        int n = 0;
+        if ((x >> 32) != 0) { n += 32; x >>= 32; }
+        if ((x >> 16) != 0) { n += 16; x >>= 16; }
+        if ((x >> 8) != 0) { n += 8; x >>= 8; }
+        if ((x >> 4) != 0) { n += 4; x >>= 4; }
+        if ((x >> 2) != 0) { n += 2; x >>= 2; }
+        if ((x >> 1) != 0) { n += 1; }
+        return n;
+    }
+
+    /// <summary>Number of set bits.</summary>
+    public static int PopCount(ulong x)
+    {
+        x -= (x >> 1) & 0x5555555555555555UL;
+        x = (x & 0x3333333333333333UL) + ((x >> 2) & 0x3333333333333333UL);
+        x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FUL;
+        return (int)((x * 0x0101010101010101UL) >> 56);
+    }
+#else
+    /// <summary>Index of the lowest set bit; 64 for zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int TrailingZeros(ulong x) => System.Numerics.BitOperations.TrailingZeroCount(x);
+
+    /// <summary>Index of the highest set bit; -1 for zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int HighestBit(ulong x) => 63 - System.Numerics.BitOperations.LeadingZeroCount(x);
+
+    /// <summary>Number of set bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int PopCount(ulong x) => System.Numerics.BitOperations.PopCount(x);
+#endif
+
+    /// <summary>True when x is a power of two (zero is not).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool IsPowerOfTwo(nuint x) => x != 0 && (x & (x - 1)) == 0;
+
+    /// <summary>The smallest n with 2^n >= x, for x >= 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int CeilLog2(nuint x) => x <= 1 ? 0 : HighestBit((ulong)(x - 1)) + 1;
+}

@@ -1,0 +1,280 @@
+using System.Runtime.CompilerServices;
+
+namespace BuddyOS.Heap;
+
+// The block tree: node indices, the two bitmaps, the free lists, splitting and merging.
+// Node numbering: the whole region is node 1; the children of node i are 2i and 2i + 1. The node of
+// order k holding region offset o is therefore 2^(top - k) + (o >> (minShift + k)), and its buddy is i ^ 1.
+// Invariants (checked by Validate): a node is split, free, allocated, or does not exist (it lies below a
+// leaf); Free bit set <=> the node is on list[order]; two free buddies never coexist (they merge).
+public unsafe partial struct BuddyHeap
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly nuint Node(int order, nuint offset)
+        => ((nuint)1 << (_s->Top - order)) | (offset >> (_s->MinShift + order));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Test(ulong* map, nuint i) => ((map[i >> 6] >> (int)(i & 63)) & 1) != 0;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Set(ulong* map, nuint i) => map[i >> 6] |= 1UL << (int)(i & 63);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Clear(ulong* map, nuint i) => map[i >> 6] &= ~(1UL << (int)(i & 63));
+
+    /// <summary>Validates (size, alignment) and finds the order of the block that serves it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly HeapStatus OrderFor(nuint size, nuint alignment, out int order)
+    {
+        order = 0;
+        if (size == 0) return HeapStatus.ZeroSize;
+        if (!Bits.IsPowerOfTwo(alignment)) return HeapStatus.AlignmentNotPowerOfTwo;
+        if (size > nuint.MaxValue - (alignment - 1)) return HeapStatus.SizeOverflow;
+        BuddyState* s = _s;
+        if (alignment > s->Size) return HeapStatus.AlignmentTooLarge;
+        if (size > s->Size) return HeapStatus.SizeTooLarge;
+        // Natural alignment serves any alignment up to the region's own: fold it into the block size.
+        nuint need = alignment <= s->BaseAlignment && alignment > size ? alignment : size;
+        int shift = Bits.CeilLog2(need);
+        order = shift > s->MinShift ? shift - s->MinShift : 0;
+        if (alignment > s->BaseAlignment && ((nuint)1 << (s->MinShift + order)) > s->BaseAlignment)
+            return HeapStatus.AlignmentTooLarge;   // every block this big sits at the base's alignment only
+        return HeapStatus.Ok;
+    }
+
+    /// <summary>Puts the block at (order, offset) on its free list and marks it free. O(1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Push(int order, nuint offset)
+    {
+        BuddyState* s = _s;
+        var node = (FreeNode*)(s->Base + offset);
+        FreeNode* sentinel = &s->Lists[order];
+        FreeNode* first = sentinel->Next;
+        node->Next = first;
+        node->Prev = sentinel;
+        first->Prev = node;
+        sentinel->Next = node;
+        s->FreeCounts[order]++;
+        s->NonEmpty |= 1UL << order;
+        Set(s->Free, Node(order, offset));
+    }
+
+    /// <summary>Takes the block at (order, offset) off its free list and clears its free bit. O(1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Unlink(int order, nuint offset)
+    {
+        BuddyState* s = _s;
+        var node = (FreeNode*)(s->Base + offset);
+        node->Prev->Next = node->Next;
+        node->Next->Prev = node->Prev;
+        if (--s->FreeCounts[order] == 0) s->NonEmpty &= ~(1UL << order);
+        Clear(s->Free, Node(order, offset));
+    }
+
+    /// <summary>Takes the first block of a non-empty list. O(1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private nuint PopFirst(int order)
+    {
+        nuint offset = (nuint)((byte*)_s->Lists[order].Next - _s->Base);
+        Unlink(order, offset);
+        return offset;
+    }
+
+    /// <summary>Splits the (already unlinked) block at (from, offset) down to order <paramref name="to"/>,
+    /// freeing each upper half; the lower half of order <paramref name="to"/> becomes the allocated block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private nuint SplitDown(int from, int to, nuint offset)
+    {
+        BuddyState* s = _s;
+        while (from > to)
+        {
+            Set(s->Split, Node(from, offset));
+            from--;
+            Push(from, offset + ((nuint)1 << (s->MinShift + from)));
+        }
+        return offset;
+    }
+
+    /// <summary>Frees the block at (order, offset), merging with free buddies upward. O(orders).</summary>
+    private void Release(int order, nuint offset)
+    {
+        BuddyState* s = _s;
+        while (order < s->Top)
+        {
+            nuint buddy = offset ^ ((nuint)1 << (s->MinShift + order));
+            if (!Test(s->Free, Node(order, buddy))) break;
+            Unlink(order, buddy);
+            offset &= ~((nuint)1 << (s->MinShift + order));
+            order++;
+            Clear(s->Split, Node(order, offset));
+        }
+        Push(order, offset);
+    }
+
+    /// <summary>
+    /// Finds the allocated block that <paramref name="block"/> starts, or says why it cannot be one.
+    /// The leaf holding an offset is the lowest order whose parent is split (the split bits along a path
+    /// read 1 above the leaf and 0 from it down), so the walk costs O(leaf order), cheapest for small blocks.
+    /// </summary>
+    private readonly HeapStatus Locate(byte* block, out nuint offset, out int order)
+    {
+        offset = 0;
+        order = 0;
+        if (block == null) return HeapStatus.NullPointer;
+        BuddyState* s = _s;
+        if (block < s->Base || (nuint)(block - s->Base) >= s->Size) return HeapStatus.ForeignPointer;
+        nuint off = (nuint)(block - s->Base);
+        if ((off & (((nuint)1 << s->MinShift) - 1)) != 0) return HeapStatus.MisalignedPointer;
+
+        int k = 0;
+        while (k < s->Top && !Test(s->Split, Node(k + 1, off))) k++;
+        nuint leafStart = off & ~(((nuint)1 << (s->MinShift + k)) - 1);
+        if (Test(s->Free, Node(k, leafStart))) return HeapStatus.DoubleFree;
+        if (leafStart != off) return HeapStatus.InteriorPointer;
+        offset = off;
+        order = k;
+        return HeapStatus.Ok;
+    }
+
+    /// <summary>
+    /// Placement for alignments above the region's base alignment (small blocks only, see OrderFor): tries the
+    /// offsets that give the wanted absolute alignment, lowest first, and claims the first one that lies in a
+    /// free block. O(orders) per candidate, at most RegionSize / alignment candidates.
+    /// </summary>
+    private bool TryPlace(int order, nuint alignment, out nuint offset)
+    {
+        BuddyState* s = _s;
+        nuint blockSize = (nuint)1 << (s->MinShift + order);
+        for (nuint at = (0 - (nuint)s->Base) & (alignment - 1); at + blockSize <= s->Size; at += alignment)
+        {
+            // Walk down from the root to the first node on the path that is not split.
+            int k = s->Top;
+            while (k > order && Test(s->Split, Node(k, at))) k--;
+            nuint start = at & ~(((nuint)1 << (s->MinShift + k)) - 1);
+            if (!Test(s->Free, Node(k, start))) continue;       // allocated, or split below our order
+            Unlink(k, start);
+            // Split toward `at`, freeing the half that does not hold it at each order.
+            while (k > order)
+            {
+                Set(s->Split, Node(k, at));
+                k--;
+                nuint half = (nuint)1 << (s->MinShift + k);
+                Push(k, (at & ~(half - 1)) ^ half);
+            }
+            offset = at;
+            return true;
+        }
+        offset = 0;
+        return false;
+    }
+
+    /// <summary>Grows the block at (order, offset) to newOrder when it is the lower buddy at every order on the
+    /// way and every upper buddy is free; changes nothing otherwise. O(orders).</summary>
+    private bool TryGrowInPlace(int order, int newOrder, nuint offset)
+    {
+        BuddyState* s = _s;
+        if ((offset & (((nuint)1 << (s->MinShift + newOrder)) - 1)) != 0) return false;
+        for (int k = order; k < newOrder; k++)
+        {
+            if (!Test(s->Free, Node(k, offset + ((nuint)1 << (s->MinShift + k))))) return false;
+        }
+        for (int k = order; k < newOrder; k++)
+        {
+            Unlink(k, offset + ((nuint)1 << (s->MinShift + k)));
+            Clear(s->Split, Node(k + 1, offset));
+        }
+        return true;
+    }
+
+    /// <summary>Shrinks the block at (order, offset) to newOrder, freeing the upper halves. O(orders).</summary>
+    private void ShrinkInPlace(int order, int newOrder, nuint offset)
+    {
+        // The upper halves cannot merge: each one's buddy is the (still allocated) lower part.
+        SplitDown(order, newOrder, offset);
+    }
+
+    // ---------------------------------------------------------------- slack store
+    // Each minimum block owns 2^SlackShift bits. A block of order k owns its minimum blocks' bits; the first
+    // min(2^(SlackShift + k), 64) of them, naturally aligned, hold its slack (block size - requested size).
+
+    private readonly nuint ReadSlack(int order, nuint offset)
+    {
+        BuddyState* s = _s;
+        nuint bit = (offset >> s->MinShift) << s->SlackShift;
+        byte* at = s->Slack + (bit >> 3);
+        switch (SlackWidth(order))
+        {
+            case 4: return (nuint)(((bit & 4) != 0 ? *at >> 4 : *at) & 0xF);
+            case 8: return *at;
+            case 16: return *(ushort*)at;
+            case 32: return *(uint*)at;
+            default: return (nuint)(*(ulong*)at);
+        }
+    }
+
+    private void WriteSlack(int order, nuint offset, nuint slack)
+    {
+        BuddyState* s = _s;
+        nuint bit = (offset >> s->MinShift) << s->SlackShift;
+        byte* at = s->Slack + (bit >> 3);
+        switch (SlackWidth(order))
+        {
+            case 4:
+                *at = (bit & 4) != 0 ? (byte)((*at & 0x0F) | ((int)slack << 4)) : (byte)((*at & 0xF0) | (int)slack);
+                break;
+            case 8: *at = (byte)slack; break;
+            case 16: *(ushort*)at = (ushort)slack; break;
+            case 32: *(uint*)at = (uint)slack; break;
+            default: *(ulong*)at = slack; break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly int SlackWidth(int order)
+    {
+        int shift = _s->SlackShift + order;
+        return shift >= 6 ? 64 : 1 << shift;
+    }
+
+    // ---------------------------------------------------------------- accounting and memory
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AddLive(nuint held, nuint requested)
+    {
+        BuddyState* s = _s;
+        s->Held += held;
+        s->Requested += requested;
+        if (s->Held > s->PeakHeld) s->PeakHeld = s->Held;
+        if (s->Requested > s->PeakRequested) s->PeakRequested = s->Requested;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void RemoveLive(nuint held, nuint requested)
+    {
+        _s->Held -= held;
+        _s->Requested -= requested;
+    }
+
+    internal static void ClearBytes(byte* p, nuint count)
+    {
+        while (count > 0)
+        {
+            uint chunk = count > 0x40000000 ? 0x40000000u : (uint)count;
+            Unsafe.InitBlockUnaligned(p, 0, chunk);
+            p += chunk;
+            count -= chunk;
+        }
+    }
+
+    internal static void CopyBytes(byte* destination, byte* source, nuint count)
+    {
+        while (count > 0)
+        {
+            uint chunk = count > 0x40000000 ? 0x40000000u : (uint)count;
+            Unsafe.CopyBlockUnaligned(destination, source, chunk);
+            destination += chunk;
+            source += chunk;
+            count -= chunk;
+        }
+    }
+}

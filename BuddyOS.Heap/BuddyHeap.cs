@@ -1,0 +1,263 @@
+using System.Runtime.CompilerServices;
+
+namespace BuddyOS.Heap;
+
+/// <summary>
+/// A binary buddy allocator over one caller-given region.
+/// <para>
+/// The region is a power of two in size and split into <c>Orders</c> block sizes: order k holds blocks of
+/// <c>MinBlockSize &lt;&lt; k</c> bytes, naturally aligned within the region. Blocks form an implicit binary
+/// tree: a block is either split into two buddies, free (on its order's doubly linked, intrusive free
+/// list), or allocated. Two bitmaps (split, free) record each node's state, so a block's buddy is tested
+/// in O(1) and a free never scans a list; a slack store records each live block's exact requested size.
+/// All of it lives in caller-provided metadata storage (<see cref="MetadataBytes"/>), none in the region.
+/// </para>
+/// <para>
+/// This struct is a handle: it holds one pointer to that storage, so it can sit in a static field before any
+/// heap exists, and copies of it are the same heap. It is not thread-safe; wrap it in a lock to share it.
+/// Every operation either succeeds or returns a status and changes nothing.
+/// </para>
+/// </summary>
+public unsafe partial struct BuddyHeap : IHeapAllocator
+{
+    /// <summary>The most orders a heap may have.</summary>
+    public const int MaxOrders = 48;
+
+    /// <summary>log2 of the smallest allowed minimum block: a free block must hold two pointers.</summary>
+    internal const int MinBlockShift = 4;
+
+    private BuddyState* _s;
+
+    // ---------------------------------------------------------------- creation
+
+    /// <summary>
+    /// The bytes of metadata storage a heap of <paramref name="size"/> bytes and <paramref name="orders"/>
+    /// orders needs (for 4 MiB and 19 orders: 229,888 bytes), or 0 when that is not a valid configuration
+    /// (size not a power of two, orders outside 1..<see cref="MaxOrders"/>, or a minimum block,
+    /// <c>size &gt;&gt; (orders - 1)</c>, smaller than 16 bytes). O(1).
+    /// </summary>
+    public static nuint MetadataBytes(nuint size, int orders)
+        => BuddyLayout.TryCompute(size, orders, out BuddyLayout layout) ? layout.Total : 0;
+
+    /// <summary>
+    /// Builds an empty heap: the whole region is one free block of the largest order.
+    /// Fails with <see cref="HeapStatus.InvalidConfiguration"/> when the region is null or not 4096-aligned,
+    /// the configuration is invalid (see <see cref="MetadataBytes"/>), the metadata is null, not 16-aligned
+    /// or overlaps the region; with <see cref="HeapStatus.MetadataTooSmall"/> when
+    /// <paramref name="metadataBytes"/> is below <see cref="MetadataBytes"/>. O(metadata size): it clears it.
+    /// </summary>
+    public static HeapStatus TryCreate(byte* region, nuint size, int orders, byte* metadata, nuint metadataBytes,
+        out BuddyHeap heap)
+    {
+        heap = default;
+        if (region == null || ((nuint)region & 4095) != 0) return HeapStatus.InvalidConfiguration;
+        if (!BuddyLayout.TryCompute(size, orders, out BuddyLayout layout)) return HeapStatus.InvalidConfiguration;
+        if ((nuint)region + size - 1 < (nuint)region) return HeapStatus.InvalidConfiguration;   // wraps around
+        if (metadata == null || ((nuint)metadata & 15) != 0) return HeapStatus.InvalidConfiguration;
+        if (metadataBytes < layout.Total) return HeapStatus.MetadataTooSmall;
+        if (metadata < region + size && region < metadata + layout.Total) return HeapStatus.InvalidConfiguration;
+
+        ClearBytes(metadata, layout.Total);
+        var s = (BuddyState*)metadata;
+        s->Base = region;
+        s->Size = size;
+        s->BaseAlignment = (nuint)region & (0 - (nuint)region);
+        s->MetadataBytes = layout.Total;
+        s->Top = orders - 1;
+        s->MinShift = Bits.HighestBit((ulong)size) - (orders - 1);
+        s->SlackShift = layout.SlackShift;
+        s->Lists = (FreeNode*)(metadata + layout.ListsOffset);
+        s->FreeCounts = (nuint*)(metadata + layout.CountsOffset);
+        s->Split = (ulong*)(metadata + layout.SplitOffset);
+        s->Free = (ulong*)(metadata + layout.FreeOffset);
+        s->Slack = metadata + layout.SlackOffset;
+        for (int k = 0; k < orders; k++)
+        {
+            FreeNode* sentinel = &s->Lists[k];
+            sentinel->Next = sentinel;
+            sentinel->Prev = sentinel;
+        }
+
+        heap._s = s;
+        heap.Push(s->Top, 0);
+        return HeapStatus.Ok;
+    }
+
+    // ---------------------------------------------------------------- shape
+
+    /// <summary>True once <see cref="TryCreate"/> has succeeded for this handle.</summary>
+    public readonly bool IsCreated => _s != null;
+    /// <summary>The first byte of the region.</summary>
+    public readonly byte* RegionStart => _s->Base;
+    /// <summary>The region's size in bytes.</summary>
+    public readonly nuint RegionSize => _s->Size;
+    /// <summary>The number of block sizes.</summary>
+    public readonly int Orders => _s->Top + 1;
+    /// <summary>The smallest block, <c>RegionSize &gt;&gt; (Orders - 1)</c>.</summary>
+    public readonly nuint MinBlockSize => (nuint)1 << _s->MinShift;
+    /// <summary>The bytes of metadata storage this heap uses.</summary>
+    public readonly nuint MetadataSize => _s->MetadataBytes;
+    /// <summary>
+    /// The largest alignment every block size can honour: the alignment of the region's start. Larger
+    /// alignments are honoured only for blocks no bigger than it (found by a placement search).
+    /// </summary>
+    public readonly nuint BaseAlignment => _s->BaseAlignment;
+    /// <summary>True when <paramref name="p"/> lies inside the region. O(1).</summary>
+    public readonly bool Contains(byte* p) => p >= _s->Base && (nuint)(p - _s->Base) < _s->Size;
+    /// <summary>The number of free blocks of <paramref name="order"/>. O(1).</summary>
+    public readonly nuint FreeBlockCount(int order)
+        => order < 0 || order > _s->Top ? 0 : _s->FreeCounts[order];
+
+    // ---------------------------------------------------------------- allocation
+
+    /// <summary>
+    /// Allocates the smallest free block that holds <paramref name="size"/> bytes at <paramref name="alignment"/>,
+    /// splitting a larger one down as needed. O(orders). Statuses: ZeroSize, AlignmentNotPowerOfTwo,
+    /// SizeOverflow (size + alignment overflows), AlignmentTooLarge (above the heap size, or above the region's
+    /// base alignment for a block larger than it), SizeTooLarge, OutOfMemory; on each, nothing changes.
+    /// </summary>
+    public HeapStatus TryAllocate(nuint size, nuint alignment, out byte* block)
+    {
+        block = null;
+        HeapStatus status = OrderFor(size, alignment, out int order);
+        if (status != HeapStatus.Ok) return status;
+        BuddyState* s = _s;
+        nuint offset;
+        if (alignment <= s->BaseAlignment)
+        {
+            ulong candidates = s->NonEmpty >> order;
+            if (candidates == 0) return HeapStatus.OutOfMemory;
+            int from = order + Bits.TrailingZeros(candidates);
+            offset = SplitDown(from, order, PopFirst(from));
+        }
+        else if (!TryPlace(order, alignment, out offset))
+        {
+            return HeapStatus.OutOfMemory;
+        }
+
+        nuint blockSize = (nuint)1 << (s->MinShift + order);
+        WriteSlack(order, offset, blockSize - size);
+        s->Allocations++;
+        AddLive(blockSize, size);
+        block = s->Base + offset;
+        return HeapStatus.Ok;
+    }
+
+    /// <summary>As <see cref="TryAllocate"/>, then zeroes the first <paramref name="size"/> bytes. O(orders + size).</summary>
+    public HeapStatus TryAllocateZeroed(nuint size, nuint alignment, out byte* block)
+    {
+        HeapStatus status = TryAllocate(size, alignment, out block);
+        if (status == HeapStatus.Ok) ClearBytes(block, size);
+        return status;
+    }
+
+    /// <summary>As <see cref="TryAllocate"/>, returning null on any failure. O(orders).</summary>
+    public byte* Allocate(nuint size, nuint alignment)
+    {
+        TryAllocate(size, alignment, out byte* block);
+        return block;
+    }
+
+    // ---------------------------------------------------------------- free
+
+    /// <summary>
+    /// Returns an allocated block, merging it with its free buddies up the orders. O(orders); the buddy test is
+    /// O(1) from the free bitmap. Statuses: NullPointer, ForeignPointer, MisalignedPointer, InteriorPointer,
+    /// DoubleFree; on each, nothing changes.
+    /// </summary>
+    public HeapStatus Free(byte* block)
+    {
+        HeapStatus status = Locate(block, out nuint offset, out int order);
+        if (status != HeapStatus.Ok) return status;
+        BuddyState* s = _s;
+        nuint blockSize = (nuint)1 << (s->MinShift + order);
+        RemoveLive(blockSize, blockSize - ReadSlack(order, offset));
+        s->Frees++;
+        Release(order, offset);
+        return HeapStatus.Ok;
+    }
+
+    // ---------------------------------------------------------------- reallocation
+
+    /// <summary>
+    /// Resizes a block. Shrinking always stays in place (the freed halves go back to the lists). Growing stays
+    /// in place when the block is the lower half at each order up to the new size and every buddy on the way
+    /// is free; otherwise the contents (the old requested size, or the new size if smaller) move to a new
+    /// block and the old one is freed. O(orders) plus the copy. A block placed above the region's base
+    /// alignment keeps that alignment only when resized in place. Statuses: those of <see cref="Free"/> for
+    /// the pointer, those of <see cref="TryAllocate"/> for the size; on each, nothing changes and the old
+    /// block stays valid.
+    /// </summary>
+    public HeapStatus TryReallocate(byte* block, nuint newSize, out byte* newBlock)
+    {
+        newBlock = null;
+        HeapStatus status = Locate(block, out nuint offset, out int order);
+        if (status != HeapStatus.Ok) return status;
+        status = OrderFor(newSize, 1, out int newOrder);
+        if (status != HeapStatus.Ok) return status;
+
+        BuddyState* s = _s;
+        nuint oldSize = (nuint)1 << (s->MinShift + order);
+        nuint oldRequested = oldSize - ReadSlack(order, offset);
+        if (newOrder > order && !TryGrowInPlace(order, newOrder, offset))
+        {
+            status = TryAllocate(newSize, 1, out newBlock);
+            if (status != HeapStatus.Ok) return status;
+            CopyBytes(newBlock, block, oldRequested < newSize ? oldRequested : newSize);
+            RemoveLive(oldSize, oldRequested);
+            Release(order, offset);
+            s->Allocations--;           // the move is one reallocation, not an allocation
+            s->Reallocations++;
+            return HeapStatus.Ok;
+        }
+
+        if (newOrder < order) ShrinkInPlace(order, newOrder, offset);
+        nuint newBlockSize = (nuint)1 << (s->MinShift + newOrder);
+        RemoveLive(oldSize, oldRequested);
+        WriteSlack(newOrder, offset, newBlockSize - newSize);
+        AddLive(newBlockSize, newSize);
+        s->Reallocations++;
+        newBlock = block;
+        return HeapStatus.Ok;
+    }
+
+    /// <summary>The size of the block <paramref name="block"/> starts (its whole power-of-two size). O(orders).</summary>
+    public readonly HeapStatus TryGetUsableSize(byte* block, out nuint usableSize)
+    {
+        usableSize = 0;
+        HeapStatus status = Locate(block, out _, out int order);
+        if (status == HeapStatus.Ok) usableSize = (nuint)1 << (_s->MinShift + order);
+        return status;
+    }
+
+    /// <summary>The size the caller last asked for this block (at allocation or reallocation). O(orders).</summary>
+    public readonly HeapStatus TryGetRequestedSize(byte* block, out nuint requestedSize)
+    {
+        requestedSize = 0;
+        HeapStatus status = Locate(block, out nuint offset, out int order);
+        if (status == HeapStatus.Ok) requestedSize = ((nuint)1 << (_s->MinShift + order)) - ReadSlack(order, offset);
+        return status;
+    }
+
+    // ---------------------------------------------------------------- statistics
+
+    /// <summary>A snapshot of the counters. O(1).</summary>
+    public readonly HeapStatistics GetStatistics()
+    {
+        BuddyState* s = _s;
+        return new HeapStatistics
+        {
+            TotalBytes = s->Size,
+            FreeBytes = s->Size - s->Held,
+            RequestedBytes = s->Requested,
+            HeldBytes = s->Held,
+            PeakRequestedBytes = s->PeakRequested,
+            PeakHeldBytes = s->PeakHeld,
+            LargestFreeBlock = s->NonEmpty == 0 ? 0 : (nuint)1 << (s->MinShift + Bits.HighestBit(s->NonEmpty)),
+            Allocations = s->Allocations,
+            Frees = s->Frees,
+            Reallocations = s->Reallocations,
+            InternalFragmentationPpm = HeapStatistics.FragmentationPpm(s->Held, s->Requested),
+        };
+    }
+}
