@@ -1,0 +1,48 @@
+using BuddyOS.Heap;
+
+namespace BuddyOS.Tests.Heap;
+
+public unsafe class BuddyHeapLayoutTests
+{
+    [Fact]
+    public void Kernel_configuration_metadata_is_a_fixed_known_size()
+    {
+        // 4 MiB / 19 orders: split bitmap 32 KiB + free bitmap 64 KiB + slack 128 KiB + header, sentinels, counters.
+        nuint bytes = BuddyHeap.MetadataBytes(4u << 20, 19);
+        Assert.InRange(bytes, (nuint)(224 * 1024), (nuint)(224 * 1024 + 1024));
+    }
+
+    [Theory]
+    [InlineData(4u << 20, 20)]   // 8-byte minimum block cannot hold a free-list node
+    [InlineData(3000u, 4)]       // not a power of two
+    [InlineData(4096u, 0)]
+    [InlineData(4096u, 49)]
+    public void Invalid_configurations_are_refused(uint size, int orders)
+    {
+        Assert.Equal((nuint)0, BuddyHeap.MetadataBytes(size, orders));
+        byte* meta = stackalloc byte[64];
+        Assert.Equal(HeapStatus.InvalidConfiguration, BuddyHeap.TryCreate((byte*)0x100000, size, orders, meta, 64, out var h));
+        Assert.False(h.IsCreated);
+    }
+
+    [Fact]
+    public void Misaligned_region_small_metadata_and_overlap_are_refused()
+    {
+        using var f = new HeapFixture(4096, 8);
+        Assert.Equal(HeapStatus.InvalidConfiguration,
+            BuddyHeap.TryCreate(f.Region + 16, 4096, 8, f.Metadata, f.MetadataBytes, out _));
+        Assert.Equal(HeapStatus.MetadataTooSmall,
+            BuddyHeap.TryCreate(f.Region, 4096, 8, f.Metadata, f.MetadataBytes - 1, out _));
+        Assert.Equal(HeapStatus.InvalidConfiguration,
+            BuddyHeap.TryCreate(f.Region, 4096, 8, f.Region + 2048, f.MetadataBytes, out _));
+    }
+
+    [Fact]
+    public void Fresh_heap_is_one_whole_block_and_hands_out_the_region_start_first()
+    {
+        using var f = new HeapFixture(4u << 20, 19);
+        f.AssertWhole();
+        Assert.Equal((nuint)16, f.Heap.MinBlockSize);
+        Assert.True(f.Alloc(1) == f.Region);
+    }
+}
