@@ -183,8 +183,9 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
     /// Resizes a block. Shrinking always stays in place (the freed halves go back to the lists). Growing stays
     /// in place when the block is the lower half at each order up to the new size and every buddy on the way
     /// is free; otherwise the contents (the old requested size, or the new size if smaller) move to a new
-    /// block and the old one is freed. O(orders) plus the copy. A block placed above the region's base
-    /// alignment keeps that alignment only when resized in place. Statuses: those of <see cref="Free"/> for
+    /// block and the old one is freed. O(orders) plus the copy. As with C's realloc, an over-alignment asked
+    /// at allocation is not remembered: a block that stays in place keeps its address, a moved one is
+    /// naturally aligned to its new block size. Statuses: those of <see cref="Free"/> for
     /// the pointer, those of <see cref="TryAllocate"/> for the size; on each, nothing changes and the old
     /// block stays valid.
     /// </summary>
