@@ -1,0 +1,46 @@
+// COM1 at 115200 baud, 8 data bits, no parity, 1 stop bit. Polled: wait for the transmit holding
+// register to empty, then write. '\n' goes out as "\r\n" for terminals.
+namespace BuddyOS.Kernel.Drivers
+{
+    internal static class Serial
+    {
+        private const ushort Com1 = 0x3F8;
+        private const ushort Data = Com1 + 0;
+        private const ushort InterruptEnable = Com1 + 1;
+        private const ushort FifoControl = Com1 + 2;
+        private const ushort LineControl = Com1 + 3;
+        private const ushort ModemControl = Com1 + 4;
+        private const ushort LineStatus = Com1 + 5;
+        private const byte TransmitEmpty = 0x20;
+
+        private static bool s_ready;
+
+        public static void Initialize()
+        {
+            Machine.Outb(InterruptEnable, 0x00);   // polled: no UART interrupts
+            Machine.Outb(LineControl, 0x80);       // DLAB on: next two ports are the divisor
+            Machine.Outb(Data, 0x01);              // divisor 1 = 115200 baud
+            Machine.Outb(InterruptEnable, 0x00);
+            Machine.Outb(LineControl, 0x03);       // DLAB off, 8N1
+            Machine.Outb(FifoControl, 0xC7);       // FIFOs on and cleared, 14-byte threshold
+            Machine.Outb(ModemControl, 0x03);      // DTR | RTS
+            s_ready = true;
+        }
+
+        public static void Write(char c)
+        {
+            if (!s_ready)
+                return;
+            if (c == '\n')
+                WriteRaw('\r');
+            WriteRaw(c);
+        }
+
+        private static void WriteRaw(char c)
+        {
+            // Bounded wait: a missing UART (some real machines) must not hang the kernel.
+            for (int spins = 0; spins < 100000 && (Machine.Inb(LineStatus) & TransmitEmpty) == 0; spins++) { }
+            Machine.Outb(Data, c < 128 ? (byte)c : (byte)'?');
+        }
+    }
+}

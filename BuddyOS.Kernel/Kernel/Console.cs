@@ -1,0 +1,76 @@
+// Kernel text output, mirrored to the VGA screen and COM1. Nothing here allocates, so the panic
+// path can use it when the heap is exhausted or corrupt.
+using BuddyOS.Kernel.Drivers;
+
+namespace BuddyOS.Kernel
+{
+    internal static class Console
+    {
+        public static void Write(char c)
+        {
+            VgaText.Write(c);
+            Serial.Write(c);
+        }
+
+        public static void Write(string text)
+        {
+            if ((object)text == null)
+            {
+                Write("(null)");
+                return;
+            }
+            for (int i = 0; i < text.Length; i++)
+                Write(text[i]);
+        }
+
+        public static void WriteLine(string text)
+        {
+            Write(text);
+            Write('\n');
+        }
+
+        public static void WriteLine() => Write('\n');
+
+        public static void SetColor(byte vgaAttribute) => VgaText.SetColor(vgaAttribute);
+
+        public static void ResetColor() => VgaText.SetColor(VgaText.LightGrey);
+
+        public static void WriteDecimal(ulong value)
+        {
+            // Digits into a small stack buffer, most significant first.
+            unsafe
+            {
+                char* digits = stackalloc char[20];
+                int count = 0;
+                do
+                {
+                    digits[count++] = (char)('0' + (int)(value % 10));
+                    value /= 10;
+                } while (value != 0);
+                while (count > 0)
+                    Write(digits[--count]);
+            }
+        }
+
+        public static void WriteDecimal(long value)
+        {
+            if (value < 0)
+            {
+                Write('-');
+                WriteDecimal(unchecked((ulong)(-(value + 1)) + 1));
+                return;
+            }
+            WriteDecimal((ulong)value);
+        }
+
+        public static void WriteHex(ulong value, int digits = 16)
+        {
+            Write("0x");
+            for (int i = digits - 1; i >= 0; i--)
+            {
+                int nibble = (int)((value >> (i * 4)) & 0xF);
+                Write((char)(nibble < 10 ? '0' + nibble : 'A' + nibble - 10));
+            }
+        }
+    }
+}

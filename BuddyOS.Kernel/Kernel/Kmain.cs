@@ -1,0 +1,51 @@
+// The kernel's C# entry, called once by Boot/boot.asm in long mode with interrupts off.
+// Order matters: output first (so anything after can report), then the heap (so `new` works),
+// then static bases (they are heap objects), then everything else.
+using System.Runtime.InteropServices;
+using BuddyOS.Kernel.Drivers;
+using BuddyOS.Kernel.SelfTest;
+using Internal.Runtime.CompilerHelpers;
+
+namespace BuddyOS.Kernel
+{
+    internal static unsafe class Kmain
+    {
+        [UnmanagedCallersOnly(EntryPoint = "kmain")]
+        private static void Main(byte* multibootInfo, byte* heapBottom, byte* heapTop, byte* metadata, byte* metadataEnd, byte* scratch)
+        {
+            Serial.Initialize();
+            VgaText.Clear();
+            Console.WriteLine("BuddyOS: kernel up (x86-64 long mode, C# compiled by NativeAOT ilc)");
+
+            KernelHeap.Initialize(heapBottom, heapTop, metadata, metadataEnd);
+            int staticBases = StartupCodeHelpers.InitializeModules();
+
+            CommandLine options = CommandLine.Parse(Multiboot.CommandLine(multibootInfo));
+            string hypervisor = Hypervisor.Vendor();
+            BootReport.Print(options, hypervisor, staticBases);
+
+            if (options.Crash == "null")
+                CrashWithNullDereference();
+            else if (options.Crash == "hang")
+            {
+                Console.WriteLine("crash=hang: spinning forever with interrupts off");
+                Machine.SpinForever();
+            }
+
+            TestResults results = SelfTests.Run(options, scratch);
+            Benchmark.Run(scratch, Hypervisor.IsQemuTcg(hypervisor));
+
+            bool success = results.Failed == 0 && results.Passed > 0;
+            Console.WriteLine(success ? "BuddyOS: all self-tests passed" : "BuddyOS: SELF-TESTS FAILED");
+            QemuExit.ExitAndHalt(success ? QemuExit.AllPassed : QemuExit.TestsFailed);
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static void CrashWithNullDereference()
+        {
+            Console.WriteLine("crash=null: reading address 0");
+            int* nowhere = null;
+            Console.WriteDecimal((long)*nowhere);   // page 0 is unmapped: #PF
+        }
+    }
+}

@@ -1,0 +1,38 @@
+// The instructions C# cannot express, implemented in Boot/runtime.asm and called directly.
+using System.Runtime;
+using System.Runtime.CompilerServices;
+
+namespace BuddyOS.Kernel
+{
+    internal static unsafe class Machine
+    {
+        [RuntimeImport("BuddyOS_Outb")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern void Outb(ushort port, byte value);
+
+        [RuntimeImport("BuddyOS_Inb")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern byte Inb(ushort port);
+
+        [RuntimeImport("BuddyOS_Outd")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern void Outd(ushort port, uint value);
+
+        [RuntimeImport("BuddyOS_Rdtsc")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern ulong Rdtsc();
+
+        // registers: eax, ebx, ecx, edx of CPUID(leaf, 0).
+        [RuntimeImport("BuddyOS_Cpuid")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern void Cpuid(uint leaf, uint* registers);
+
+        [RuntimeImport("BuddyOS_HaltForever")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern void HaltForever();
+
+        [RuntimeImport("BuddyOS_SpinForever")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern void SpinForever();
+    }
+}

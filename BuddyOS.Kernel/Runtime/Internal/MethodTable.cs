@@ -1,0 +1,124 @@
+// Read-only view of the MethodTable ilc 10 emits (x64, relative pointers). Layout:
+//   uint flags | uint baseSize | MethodTable* related (base type / element type)
+//   ushort numVtableSlots | ushort numInterfaces | uint hashCode
+//   vtable[numVtableSlots] | MethodTable* interfaces[numInterfaces]
+//   int32 relative: typeManager, writableData, [dispatchMap], [finalizer], [sealedVirtuals], ...
+namespace Internal.Runtime
+{
+    internal unsafe struct MethodTable
+    {
+        private const uint HasComponentSizeFlag = 0x80000000;
+        private const uint KindMask = 0x00030000;
+        private const uint ParameterizedKind = 0x00020000;
+        private const uint HasDispatchMapFlag = 0x00040000;
+        private const uint IsDynamicTypeFlag = 0x00080000;
+        private const uint HasFinalizerFlag = 0x00100000;
+        private const uint HasSealedVTableEntriesFlag = 0x00400000;
+        private const int ElementTypeShift = 26;
+
+        private const uint ElementTypeNullable = 0x12;
+        private const uint ElementTypeClass = 0x14;
+        private const uint ElementTypeInterface = 0x15;
+        private const uint ElementTypeArray = 0x17;
+        private const uint ElementTypeSzArray = 0x18;
+
+        private uint _flags;
+        private uint _baseSize;
+        private MethodTable* _relatedType;
+        private ushort _numVtableSlots;
+        private ushort _numInterfaces;
+        private uint _hashCode;
+
+        public uint BaseSize => _baseSize;
+        public ushort NumVtableSlots => _numVtableSlots;
+        public ushort NumInterfaces => _numInterfaces;
+        public uint HashCode => _hashCode;
+
+        public bool HasComponentSize => (_flags & HasComponentSizeFlag) != 0;
+        public ushort ComponentSize => HasComponentSize ? (ushort)_flags : (ushort)0;
+        private uint ElementType => (_flags >> ElementTypeShift) & 0x1F;
+        public bool IsInterface => ElementType == ElementTypeInterface;
+        public bool IsArray => ElementType == ElementTypeArray || ElementType == ElementTypeSzArray;
+        public bool IsValueType => ElementType < ElementTypeClass;
+        public bool IsNullable => ElementType == ElementTypeNullable;
+        public bool IsParameterized => (_flags & KindMask) == ParameterizedKind;
+        public bool IsFinalizable => (_flags & HasFinalizerFlag) != 0;
+        public bool HasDispatchMap => (_flags & HasDispatchMapFlag) != 0;
+        private bool HasSealedVirtuals => (_flags & HasSealedVTableEntriesFlag) != 0;
+        public bool IsDynamicType => (_flags & IsDynamicTypeFlag) != 0;
+
+        // Bytes of the value inside a boxed value type (BaseSize counts header, MethodTable*, padding).
+        public uint ValueTypeSize => _baseSize - (uint)(2 * sizeof(nint)) - ((_flags & 0xE0) >> 5);
+
+        // Base class for classes; null for Object and for interfaces.
+        public MethodTable* BaseType => IsParameterized ? null : _relatedType;
+
+        // Element type of an array.
+        public MethodTable* ElementTypeHandle => IsParameterized ? _relatedType : null;
+
+        private MethodTable* Self
+        {
+            get { fixed (MethodTable* p = &this) return p; }
+        }
+
+        public nint* Vtable => (nint*)((byte*)Self + sizeof(MethodTable));
+
+        public MethodTable** InterfaceMap => (MethodTable**)(Vtable + _numVtableSlots);
+
+        // First of the relative-pointer fields after the interface map.
+        private int* RelativeFields => (int*)(InterfaceMap + _numInterfaces);
+
+        private static byte* Follow(int* relative) => (byte*)relative + *relative;
+
+        public DispatchMap* DispatchMap
+        {
+            get
+            {
+                if (!HasDispatchMap)
+                    return null;
+                return (DispatchMap*)Follow(RelativeFields + 2);   // after typeManager, writableData
+            }
+        }
+
+        // Implementations that are final live in a separate table of relative code pointers.
+        public nint GetSealedVirtualSlot(int index)
+        {
+            int field = 2 + (HasDispatchMap ? 1 : 0) + (IsFinalizable ? 1 : 0);
+            int* table = (int*)Follow(RelativeFields + field);
+            return (nint)Follow(table + index);
+        }
+
+        public bool ImplementsInterface(MethodTable* interfaceType)
+        {
+            MethodTable** map = InterfaceMap;
+            for (int i = 0; i < _numInterfaces; i++)
+                if (map[i] == interfaceType)
+                    return true;
+            return false;
+        }
+
+        // For ValueTypeSize: fixed layout sanity (24 bytes before the vtable).
+        public static int HeaderSize => sizeof(MethodTable);
+    }
+
+    // Which implementation slot serves (interface #i, slot s) for a type.
+    internal unsafe struct DispatchMap
+    {
+        public ushort StandardEntryCount;
+        public ushort DefaultEntryCount;
+        public ushort StandardStaticEntryCount;
+        public ushort DefaultStaticEntryCount;
+
+        public struct Entry
+        {
+            public ushort InterfaceIndex;
+            public ushort InterfaceMethodSlot;
+            public ushort ImplementationSlot;
+        }
+
+        public Entry* Entries
+        {
+            get { fixed (DispatchMap* p = &this) return (Entry*)(p + 1); }
+        }
+    }
+}
