@@ -1,0 +1,54 @@
+using BuddyOS.Trace;
+
+// buddytrace [--size BYTES] [--orders N] [TRACE-FILE]   (reads standard input without a file)
+// Exit status: 0 when every invariant held, 1 when a validation found a broken one, 2 on a bad trace or usage.
+nuint size = 4u << 20;
+int orders = 19;
+string? path = null;
+try
+{
+    for (int i = 0; i < args.Length; i++)
+    {
+        switch (args[i])
+        {
+            case "--size": size = nuint.Parse(args[++i]); break;
+            case "--orders": orders = int.Parse(args[++i]); break;
+            case "-h" or "--help":
+                Console.WriteLine("usage: buddytrace [--size BYTES] [--orders N] [TRACE-FILE]");
+                Console.WriteLine("trace lines: a ID SIZE [ALIGN] | f ID | r ID SIZE | x OFFSET | v | # comment");
+                return 0;
+            default: path = args[i]; break;
+        }
+    }
+}
+catch (Exception e) when (e is FormatException or IndexOutOfRangeException or OverflowException)
+{
+    Console.Error.WriteLine($"buddytrace: bad arguments ({e.Message}); see --help");
+    return 2;
+}
+
+TextReader input = path == null ? Console.In : File.OpenText(path);
+TraceReplayer replayer;
+try { replayer = new TraceReplayer(size, orders); }
+catch (ArgumentException e) { Console.Error.WriteLine($"buddytrace: {e.Message}"); return 2; }
+
+using (replayer)
+{
+    int lineNumber = 0;
+    for (string? line; (line = input.ReadLine()) != null;)
+    {
+        lineNumber++;
+        try
+        {
+            string? result = replayer.Execute(line);
+            if (result != null) Console.WriteLine(result);
+        }
+        catch (FormatException e)
+        {
+            Console.Error.WriteLine($"buddytrace: line {lineNumber}: {e.Message}");
+            return 2;
+        }
+    }
+    foreach (string line in replayer.Summary()) Console.WriteLine(line);
+    return replayer.InvariantBroken ? 1 : 0;
+}
