@@ -8,6 +8,8 @@ using BuddyOS.Bench.Support;
 //        BuddyOS.Bench --full [--out DIR]   the checked pass, then every figure; writes DIR/results.md and DIR/chart.svg
 //                                           (DIR defaults to docs/bench under the repository root)
 //        add --no-tsc to time latency with Stopwatch instead of the CPU timestamp counter.
+//        BuddyOS.Bench --profile WORKLOAD [ALLOCATOR] [SECONDS]   one workload alone, for perf (see Profile.cs)
+if (args.Length >= 1 && args[0] == "--profile") return Profile.Run(args.Skip(1).ToArray());
 bool quick = args.Contains("--quick");
 bool full = args.Contains("--full");
 if (quick == full)

@@ -155,7 +155,7 @@ public sealed class Runner
 
     private void RunEfficiency(Results results)
     {
-        using var set = NewSet(KernelHeapSize, includeBump: false, includePlatform: false);
+        using var set = new AllocatorSet(KernelHeapSize, _plan.Checked, includeBump: false, includePlatform: false, includeMovingRealloc: true);
         var row = new EfficiencyRow
         {
             HeapSize = KernelHeapSize, Rounds = _plan.EfficiencyRounds, BuddyMetadataBytes = set.BuddyMetadataBytes,

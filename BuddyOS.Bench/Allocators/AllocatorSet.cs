@@ -76,7 +76,8 @@ public sealed class AllocatorSet : IDisposable
     public IReadOnlyList<AllocatorSlot> Slots { get; }
     public nuint BuddyMetadataBytes { get; }
 
-    public AllocatorSet(nuint heapSize, bool isChecked, bool includeBump = true, bool includePlatform = true)
+    public AllocatorSet(nuint heapSize, bool isChecked, bool includeBump = true, bool includePlatform = true,
+        bool includeMovingRealloc = false)
     {
         HeapSize = heapSize;
         var slots = new List<AllocatorSlot>();
@@ -90,6 +91,12 @@ public sealed class AllocatorSet : IDisposable
         _releases.Add(() => textbook.Release());
         slots.Add(Wrap(textbook, isChecked));
 
+        if (includeMovingRealloc)
+        {
+            var moving = BuddyHeapAllocator.Create(Region(heapSize));
+            _releases.Add(() => moving.Release());
+            slots.Add(Wrap(new MovingRealloc<BuddyHeapAllocator>(moving), isChecked));
+        }
         if (includeBump)
         {
             var bump = BumpHeapAllocator.Create(Region(heapSize));

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using BuddyOS.Bench.Allocators;
@@ -22,6 +23,7 @@ public sealed unsafe class FragmentedFree : IWorkload<FragmentedFreeTrial>
     public int Pairs { get; init; } = 100;
     public int Repeats { get; init; } = 1;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // fully optimised from the first call: no tier-0 or OSR code in a trial
     public FragmentedFreeTrial Run<TAlloc>(ref TAlloc a) where TAlloc : struct, IBenchAllocator
     {
         int count = 2 * Pairs;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using BuddyOS.Bench.Allocators;
 using BuddyOS.Bench.Support;
 
@@ -23,6 +24,7 @@ public sealed unsafe class HeapEfficiency : IWorkload<HeapEfficiencyResult>
     public ulong Seed { get; init; } = 7;
     public nuint HeapSize { get; init; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // fully optimised from the first call: no tier-0 or OSR code in a trial
     public HeapEfficiencyResult Run<TAlloc>(ref TAlloc a) where TAlloc : struct, IBenchAllocator
     {
         var fractions = new double[Rounds];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using BuddyOS.Bench.Allocators;
 using BuddyOS.Bench.Support;
 
@@ -17,6 +18,7 @@ public sealed unsafe class Latency : IWorkload<LatencySamples>
     public int Allocations { get; init; } = 50_000;
     public ulong Seed { get; init; } = 3;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // fully optimised from the first call: no tier-0 or OSR code in a trial
     public LatencySamples Run<TAlloc>(ref TAlloc a) where TAlloc : struct, IBenchAllocator
     {
         a.Reset();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using BuddyOS.Bench.Allocators;
 using BuddyOS.Bench.Support;
@@ -69,6 +70,7 @@ public sealed unsafe class RandomActions : IWorkload<RandomActionsTrial>
     }
 
     /// <summary>Runs batches for ms milliseconds of counted time; returns the counted seconds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // fully optimised from the first call: no tier-0 or OSR code in a trial
     private double Phase<TAlloc>(ref TAlloc a, LiveBlocks live, ref Rng rng, ref Counters c, double ms)
         where TAlloc : struct, IBenchAllocator
     {
@@ -93,6 +95,7 @@ public sealed unsafe class RandomActions : IWorkload<RandomActionsTrial>
         return (now - start - paused) / (double)Stopwatch.Frequency;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // fully optimised from the first call: no tier-0 or OSR code in a trial
     private void Batch<TAlloc>(ref TAlloc a, LiveBlocks live, ref Rng rng, ref Counters c)
         where TAlloc : struct, IBenchAllocator
     {

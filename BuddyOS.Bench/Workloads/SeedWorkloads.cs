@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using BuddyOS.Bench.Allocators;
 
@@ -60,6 +61,7 @@ public sealed unsafe class SeedWorkload : IWorkload<SeedTrial>
         return new SeedTrial(ns / Iterations, failures, Iterations);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // fully optimised from the first call: no tier-0 or OSR code in a trial
     private static long Boxes<TAlloc>(ref TAlloc a, long iterations) where TAlloc : struct, IBenchAllocator
     {
         long failures = 0;
@@ -74,6 +76,7 @@ public sealed unsafe class SeedWorkload : IWorkload<SeedTrial>
         return failures;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // fully optimised from the first call: no tier-0 or OSR code in a trial
     private static long GrowList<TAlloc>(ref TAlloc a, int elements) where TAlloc : struct, IBenchAllocator
     {
         nuint capacity = 4;

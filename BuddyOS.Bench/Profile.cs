@@ -1,0 +1,95 @@
+using BuddyOS.Bench.Allocators;
+using BuddyOS.Bench.Workloads;
+
+namespace BuddyOS.Bench;
+
+/// <summary>
+/// Runs one workload on one allocator for a while, so a profiler sees nothing else:
+///   DOTNET_PerfMapEnabled=1 perf record -g dotnet BuddyOS.Bench.dll --profile random200 buddy 5
+/// Workloads: random200 (random actions, max 200, realloc), random3000, boxes (short-lived boxes on an
+/// empty heap: full split and merge), longlived (boxes next to a long-lived one: no merge).
+/// Allocators: buddy (default), textbook, bump, glibc.
+/// `--profile breakdown` times BuddyOS.Heap's operations one by one against the textbook buddy's.
+/// </summary>
+public static unsafe class Profile
+{
+    /// <summary>Nanoseconds per iteration of each heap operation in isolation, BuddyOS.Heap vs the textbook buddy.</summary>
+    private static int Breakdown()
+    {
+        using var region = new Support.NativeRegion(Runner.KernelHeapSize);
+        using var region2 = new Support.NativeRegion(Runner.KernelHeapSize);
+        var buddy = BuddyHeapAllocator.Create(region);
+        var textbook = TextbookBuddyAllocator.Create(region2);
+        BuddyOS.Heap.BuddyHeap heap = buddy.Heap;
+        var tb = textbook.Heap;
+        const int N = 5_000_000;
+        double Time(Action body)
+        {
+            body();
+            var best = double.MaxValue;
+            for (int r = 0; r < 5; r++)
+            {
+                long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+                body();
+                best = Math.Min(best, System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalNanoseconds / N);
+            }
+            return best;
+        }
+        // Three live 16 B blocks at 0, 16, 32 leave 48 free, whose buddy (32) is live: no split, no merge.
+        byte* keep = heap.Allocate(16, 8), probe = heap.Allocate(16, 8), pin = heap.Allocate(16, 8);
+        byte* keepTb = tb.Allocate(16, 8), probeTb = tb.Allocate(16, 8), pinTb = tb.Allocate(16, 8);
+        Console.WriteLine($"alloc+free 16 B, buddy live (no merge):    BuddyOS.Heap {Time(() => { for (int i = 0; i < N; i++) heap.Free(heap.Allocate(16, 8)); }),6:F1} ns   textbook {Time(() => { for (int i = 0; i < N; i++) tb.Free(tb.Allocate(16, 8), 16, 8); }),6:F1} ns");
+        Console.WriteLine($"locate a live 16 B block (TryGetUsableSize): BuddyOS.Heap {Time(() => { for (int i = 0; i < N; i++) heap.TryGetUsableSize(probe, out _); }),6:F1} ns");
+        Console.WriteLine($"realloc 16 B -> 16 B in place:              BuddyOS.Heap {Time(() => { for (int i = 0; i < N; i++) heap.TryReallocate(probe, 12, out _); }),6:F1} ns");
+        Console.WriteLine($"GetStatistics:                              BuddyOS.Heap {Time(() => { for (int i = 0; i < N; i++) heap.GetStatistics(); }),6:F1} ns");
+        heap.Free(probe);
+        heap.Free(keep);
+        heap.Free(pin);
+        tb.Free(keepTb, 16, 8);
+        tb.Free(probeTb, 16, 8);
+        tb.Free(pinTb, 16, 8);
+        Console.WriteLine($"alloc+free 16 B on an empty 4 MiB heap (18 splits, 18 merges): BuddyOS.Heap {Time(() => { for (int i = 0; i < N / 10; i++) heap.Free(heap.Allocate(16, 8)); }) * 10,6:F1} ns   textbook {Time(() => { for (int i = 0; i < N / 10; i++) tb.Free(tb.Allocate(16, 8), 16, 8); }) * 10,6:F1} ns");
+        buddy.Release();
+        textbook.Release();
+        return 0;
+    }
+
+    public static int Run(string[] args)
+    {
+        string workload = args.Length > 0 ? args[0] : "random200";
+        if (workload == "breakdown") return Breakdown();
+        string allocator = args.Length > 1 ? args[1] : "buddy";
+        double seconds = args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5;
+        using var set = new AllocatorSet(Runner.KernelHeapSize, isChecked: false);
+        AllocatorSlot slot = set.Slots.First(s => s.Name.StartsWith(allocator switch
+        {
+            "textbook" => "Textbook", "bump" => "Bump", "glibc" => "glibc", _ => "BuddyOS",
+        }, StringComparison.Ordinal));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        long units = 0;
+        while (watch.Elapsed.TotalSeconds < seconds)
+        {
+            switch (workload)
+            {
+                case "random200":
+                case "random3000":
+                    var r = slot.Run(new RandomActions { MaxSize = workload == "random200" ? 200UL : 3000UL, WithRealloc = true, MeasureMs = 500 });
+                    units += r.Successes;
+                    break;
+                case "boxes":
+                    slot.Run(new SeedWorkload { Kind = SeedKind.ManyShortLived, Iterations = 1_000_000 });
+                    units += 1_000_000;
+                    break;
+                case "longlived":
+                    slot.Run(new SeedWorkload { Kind = SeedKind.ManyAroundLongLived, Iterations = 10_000_000 });
+                    units += 10_000_000;
+                    break;
+                default:
+                    Console.Error.WriteLine("unknown workload " + workload);
+                    return 2;
+            }
+        }
+        Console.WriteLine($"{slot.Name} {workload}: {units / watch.Elapsed.TotalSeconds / 1e6:F2} M units/s");
+        return 0;
+    }
+}
