@@ -1,19 +1,39 @@
+// The kernel's self-test suite: which tests exist and in what order.
+using System.Collections.Generic;
+
 namespace BuddyOS.Kernel.SelfTest
 {
-    internal struct TestResults
-    {
-        public int Passed;
-        public int Failed;
-        public int ExpectedFailures;
-    }
-
     internal static unsafe class SelfTests
     {
         public static TestResults Run(CommandLine options, byte* scratch)
         {
-            TestResults r = default;
-            r.Passed = 1;
-            return r;
+            ScratchHeap.Initialize(scratch);
+            List<TestCase> tests = new List<TestCase>();
+            Add(tests, "heap_test", HeapTests.HeapTest, needsFree: false);
+            Add(tests, "list_growth", HeapTests.ListGrowth, needsFree: true);
+            Add(tests, "many_short_lived", HeapTests.ManyShortLived, needsFree: true);
+            Add(tests, "long_lived", HeapTests.LongLived, needsFree: true);
+            Add(tests, "alignment", HeapTests.Alignment, needsFree: false);
+            Add(tests, "reallocate", ScratchHeapTests.Reallocate, needsFree: false);
+            Add(tests, "exhaustion", ScratchHeapTests.Exhaustion, needsFree: false);
+            Add(tests, "bad_free", HeapTests.BadFree, needsFree: true);
+            Add(tests, "strings", StringTests.Strings, needsFree: true);
+            Add(tests, "runtime", RuntimeTests.Runtime, needsFree: false);
+            if (options.AddFailingTest)
+                Add(tests, "deliberate_failure", DeliberateFailure, needsFree: false);
+            return TestRunner.Run(tests, options);
         }
+
+        private static void Add(List<TestCase> tests, string name, TestBody body, bool needsFree)
+        {
+            TestCase test = new TestCase();
+            test.Name = name;
+            test.Body = body;
+            test.NeedsFree = needsFree;
+            tests.Add(test);
+        }
+
+        // selftest=fail: proves a failing check reaches the console and the exit status.
+        private static void DeliberateFailure(TestContext t) => t.Equal(1, 2, "selftest=fail asked for a failure");
     }
 }

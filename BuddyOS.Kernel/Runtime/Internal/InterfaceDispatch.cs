@@ -11,13 +11,15 @@ namespace Internal.Runtime
 {
     internal static unsafe class InterfaceDispatch
     {
-        // ilc 10 cell: { stub, cache }. The cache word is (relative pointer to the interface
-        // MethodTable | flag 3) in its low half and the interface slot in its high half.
+        // ilc 10 emits two words per cell plus a terminating pair (checked against the image):
+        //   { stub, (relative pointer to the interface MethodTable from this word) | 3 }, { 0, slot }
         private struct Cell
         {
             public nint Stub;
             public int InterfaceRelative;
-            public int Slot;
+            public int Reserved;
+            public nint Terminator;
+            public nint Slot;
         }
 
         private const int FlagMask = 3;
@@ -27,7 +29,7 @@ namespace Internal.Runtime
         private static nint Resolve(object receiver, Cell* cell)
         {
             MethodTable* interfaceType = InterfaceOf(cell);
-            int slot = cell->Slot;
+            int slot = (int)cell->Slot;
             nint target = FindImplementation(receiver.GetMethodTable(), interfaceType, (ushort)slot);
             if (target == 0)
                 Panic.InterfaceCallFailed(receiver.GetMethodTable(), interfaceType, slot);

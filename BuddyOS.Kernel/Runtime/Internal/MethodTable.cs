@@ -50,8 +50,12 @@ namespace Internal.Runtime
         // Bytes of the value inside a boxed value type (BaseSize counts header, MethodTable*, padding).
         public uint ValueTypeSize => _baseSize - (uint)(2 * sizeof(nint)) - ((_flags & 0xE0) >> 5);
 
-        // Base class for classes; null for Object and for interfaces.
-        public MethodTable* BaseType => IsParameterized ? null : _relatedType;
+        // ilc supplies the body: the MethodTable of T.
+        [System.Runtime.CompilerServices.Intrinsic]
+        internal static extern MethodTable* Of<T>();
+
+        // Base class: System.Array for arrays; null for Object and for interfaces.
+        public MethodTable* BaseType => IsParameterized ? (IsArray ? Of<System.Array>() : null) : _relatedType;
 
         // Element type of an array.
         public MethodTable* ElementTypeHandle => IsParameterized ? _relatedType : null;

@@ -62,6 +62,24 @@ namespace System
 
         public void Clear() => Fill(default);
 
+        public Enumerator GetEnumerator() => new Enumerator(this);
+
+        public ref struct Enumerator
+        {
+            private readonly Span<T> _span;
+            private int _index;
+
+            internal Enumerator(Span<T> span)
+            {
+                _span = span;
+                _index = -1;
+            }
+
+            public bool MoveNext() => ++_index < _span.Length;
+
+            public ref T Current => ref _span[_index];
+        }
+
         public static implicit operator Span<T>(T[] array) => new Span<T>(array);
         public static implicit operator ReadOnlySpan<T>(Span<T> span) => new ReadOnlySpan<T>(ref span._reference, span._length);
     }

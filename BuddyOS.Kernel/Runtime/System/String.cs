@@ -71,9 +71,22 @@ namespace System
             return result;
         }
 
-        public static string Concat(string a, string b, string c) => Concat(Concat(a, b), c);
+        public static string Concat(string a, string b, string c) => Concat(a, b, c, "");
 
-        public static string Concat(string a, string b, string c, string d) => Concat(Concat(a, b), Concat(c, d));
+        // One allocation for the result: no intermediate strings to leak (there is no GC).
+        public static string Concat(string a, string b, string c, string d)
+        {
+            a ??= "";
+            b ??= "";
+            c ??= "";
+            d ??= "";
+            string result = FastAllocate(a.Length + b.Length + c.Length + d.Length);
+            CopyInto(result, 0, a);
+            CopyInto(result, a.Length, b);
+            CopyInto(result, a.Length + b.Length, c);
+            CopyInto(result, a.Length + b.Length + c.Length, d);
+            return result;
+        }
 
         public static string Concat(object a, object b) => Concat(a?.ToString(), b?.ToString());
 

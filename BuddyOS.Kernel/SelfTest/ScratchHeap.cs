@@ -1,0 +1,34 @@
+// A fresh buddy heap over the scratch region (SCRATCH_BOTTOM, 4 MiB) for tests that need a heap
+// nobody else uses: exhaustion must be able to see "one whole free 4 MiB block" at the end.
+using BuddyOS.Heap;
+
+namespace BuddyOS.Kernel.SelfTest
+{
+    internal static unsafe class ScratchHeap
+    {
+        public const nuint Size = 4 * 1024 * 1024;
+
+        private static byte* s_region;
+        private static byte* s_metadata;
+        private static nuint s_metadataBytes;
+
+        public static byte* Region => s_region;
+
+        public static void Initialize(byte* region)
+        {
+            s_region = region;
+            s_metadataBytes = BuddyHeap.MetadataBytes(Size, KernelHeap.Orders);
+            // The bookkeeping comes from the kernel heap; it stays for the whole boot.
+            s_metadata = KernelHeap.AllocateForRuntime(s_metadataBytes, 16);
+        }
+
+        // Every call starts over with an empty heap.
+        public static BuddyHeap CreateFresh()
+        {
+            HeapStatus status = BuddyHeap.TryCreate(s_region, Size, KernelHeap.Orders, s_metadata, s_metadataBytes, out BuddyHeap heap);
+            if (status != HeapStatus.Ok)
+                Panic.Fail(HeapStatusNames.Name(status), (ulong)s_region);
+            return heap;
+        }
+    }
+}

@@ -1,0 +1,37 @@
+// Strings: concatenation and number formatting allocate on the kernel heap and free cleanly.
+using Internal.Runtime;
+
+namespace BuddyOS.Kernel.SelfTest
+{
+    internal static unsafe class StringTests
+    {
+        public static void Strings(TestContext t)
+        {
+            nuint heldBefore = KernelHeap.Statistics.HeldBytes;
+
+            string number = 12345.ToString();
+            string negative = (-42).ToString();
+            string big = ulong.MaxValue.ToString();
+            string joined = string.Concat("heap", "-", number);
+            string seven = 7.ToString();
+            string mixed = "n=" + seven;
+
+            t.Equal("12345", number, "int formatting");
+            t.Equal("-42", negative, "negative formatting");
+            t.Equal("18446744073709551615", big, "ulong.MaxValue formatting");
+            t.Equal("heap-12345", joined, "concatenation");
+            t.Equal("n=7", mixed, "string + int");
+            t.Equal(10, (ulong)joined.Length, "length");
+            t.InKernelHeap(Allocator.AddressOf(joined), "concatenated string");
+            t.Check(!KernelHeap.Contains(Allocator.AddressOf("literal")), "a literal is in the image, not the heap");
+
+            KernelHeap.Free(number);
+            KernelHeap.Free(negative);
+            KernelHeap.Free(big);
+            KernelHeap.Free(joined);
+            KernelHeap.Free(seven);
+            KernelHeap.Free(mixed);
+            t.Equal((ulong)heldBefore, (ulong)KernelHeap.Statistics.HeldBytes, "held bytes after freeing the strings");
+        }
+    }
+}
