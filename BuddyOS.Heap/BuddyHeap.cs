@@ -32,7 +32,7 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
 
     /// <summary>
     /// The bytes of metadata storage a heap of <paramref name="size"/> bytes and <paramref name="orders"/>
-    /// orders needs (for 4 MiB and 19 orders: 229,888 bytes), or 0 when that is not a valid configuration
+    /// orders needs (for 4 MiB and 19 orders: 230,000 bytes), or 0 when that is not a valid configuration
     /// (size not a power of two, orders outside 1..<see cref="MaxOrders"/>, or a minimum block,
     /// <c>size &gt;&gt; (orders - 1)</c>, smaller than 16 bytes). O(1).
     /// </summary>

@@ -111,8 +111,9 @@ public unsafe struct BumpHeap : IHeapAllocator
     }
 
     /// <summary>
-    /// Resizes the most recent block in place when it fits; any other block moves to a new one, copying up to
-    /// the new size or the next block's start, whichever is smaller. O(1) plus the copy.
+    /// Resizes the most recent block in place when it fits; any other block moves to a new one as aligned as
+    /// the old address (up to 4096), copying up to the new size or the next block's start, whichever is
+    /// smaller. O(1) plus the copy.
     /// </summary>
     public HeapStatus TryReallocate(byte* block, nuint newSize, out byte* newBlock)
     {
@@ -134,7 +135,9 @@ public unsafe struct BumpHeap : IHeapAllocator
         }
 
         nuint available = s->Next - offset;
-        status = TryAllocate(newSize, 1, out newBlock);
+        // The heap does not know the alignment the block was asked with; keep the one its address has (to a page).
+        nuint alignment = (nuint)block & (0 - (nuint)block);
+        status = TryAllocate(newSize, alignment < 4096 ? alignment : 4096, out newBlock);
         if (status != HeapStatus.Ok) return status;
         BuddyHeap.CopyBytes(newBlock, block, available < newSize ? available : newSize);
         s->Live--;                   // the old block is dropped, the new one replaces it

@@ -7,9 +7,11 @@ public unsafe class BuddyHeapLayoutTests
     [Fact]
     public void Kernel_configuration_metadata_is_a_fixed_known_size()
     {
-        // 4 MiB / 19 orders: split bitmap 32 KiB + free bitmap 64 KiB + slack 128 KiB + header, sentinels, counters.
-        nuint bytes = BuddyHeap.MetadataBytes(4u << 20, 19);
-        Assert.InRange(bytes, (nuint)(224 * 1024), (nuint)(224 * 1024 + 1024));
+        // 4 MiB / 19 orders: split bitmap 32 KiB + free bitmap 64 KiB + slack 128 KiB + 624 bytes of header,
+        // 19 list sentinels and 19 counters. The README and the closing notes quote this figure.
+        Assert.Equal((nuint)(32768 + 65536 + 131072 + 624), BuddyHeap.MetadataBytes(4u << 20, 19));
+        // Each halving of the minimum block doubles the per-block parts.
+        Assert.True(BuddyHeap.MetadataBytes(4u << 20, 18) < BuddyHeap.MetadataBytes(4u << 20, 19) / 2 + 1024);
     }
 
     [Theory]
