@@ -20,17 +20,18 @@ namespace BuddyOS.Kernel.SelfTest
             Add(tests, "strings", StringTests.Strings, needsFree: true);
             Add(tests, "runtime", RuntimeTests.Runtime, needsFree: false);
             if (options.AddFailingTest)
-                Add(tests, "deliberate_failure", DeliberateFailure, needsFree: false);
+                Add(tests, "deliberate_failure", DeliberateFailure, needsFree: false).AlwaysRun = true;
             return TestRunner.Run(tests, options);
         }
 
-        private static void Add(List<TestCase> tests, string name, TestBody body, bool needsFree)
+        private static TestCase Add(List<TestCase> tests, string name, TestBody body, bool needsFree)
         {
             TestCase test = new TestCase();
             test.Name = name;
             test.Body = body;
             test.NeedsFree = needsFree;
             tests.Add(test);
+            return test;
         }
 
         // selftest=fail: proves a failing check reaches the console and the exit status.

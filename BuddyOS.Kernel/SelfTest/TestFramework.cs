@@ -14,6 +14,7 @@ namespace BuddyOS.Kernel.SelfTest
         public string Name;
         public TestBody Body;
         public bool NeedsFree;   // frees on the kernel heap and expects the memory back
+        public bool AlwaysRun;   // ignores selftest.only (the deliberate failure asked for by selftest=fail)
     }
 
     internal sealed class TestContext
@@ -72,7 +73,7 @@ namespace BuddyOS.Kernel.SelfTest
             for (int i = 0; i < tests.Count; i++)
             {
                 TestCase test = tests[i];
-                if (!options.Selects(test.Name))
+                if (!test.AlwaysRun && !options.Selects(test.Name))
                     continue;
                 if (test.NeedsFree && !KernelHeap.SupportsFree)
                 {
