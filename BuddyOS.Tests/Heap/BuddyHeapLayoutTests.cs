@@ -10,8 +10,8 @@ public unsafe class BuddyHeapLayoutTests
         // 4 MiB / 19 orders: split bitmap 32 KiB + free bitmap 64 KiB + slack 128 KiB + 624 bytes of header,
         // 19 list sentinels and 19 counters. The README and the closing notes quote this figure.
         Assert.Equal((nuint)(32768 + 65536 + 131072 + 624), BuddyHeap.MetadataBytes(4u << 20, 19));
-        // Each halving of the minimum block doubles the per-block parts.
-        Assert.True(BuddyHeap.MetadataBytes(4u << 20, 18) < BuddyHeap.MetadataBytes(4u << 20, 19) / 2 + 1024);
+        // 32-byte minimum blocks: half the bitmap bits, but slack slots of 8 bits (a slot holds its block's slack).
+        Assert.Equal((nuint)(16384 + 32768 + 131072 + 592), BuddyHeap.MetadataBytes(4u << 20, 18));
     }
 
     [Theory]
