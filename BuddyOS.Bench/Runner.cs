@@ -214,6 +214,7 @@ public sealed class Runner
             Free = frees.Select(Pct).ToArray(),
             Failures = failures,
             Overhead = LatencyResult.Percentiles.Select(p => Stats.Percentile(overhead, p)).ToArray(),
+            Granularity = Clock.Granularity(),
         };
         results.Latency = result;
         _log($"latency ({Clock.Name}, heap {heap >> 20} MiB), p50 alloc/free ticks: "

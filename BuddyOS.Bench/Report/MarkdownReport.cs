@@ -105,6 +105,7 @@ public static class MarkdownReport
             L();
             L($"{lat.AllocationsPerAllocator:N0} allocations per allocator (sizes up to 0x8000, align 8, {Mib(lat.HeapSize)} heap), frees 8 at a time as defined;");
             L($"each call timed alone with {r.ClockName}. 1 tick = {F(1 / tpn, "F3")} ns. Samples include the clock overhead, shown on its own row.");
+            L($"This clock advances in steps of {lat.Granularity} ticks ({F(lat.Granularity / tpn, "F1")} ns) here, so every percentile is a multiple of about that.");
             L();
             L("| allocator | op | p1 | p25 | p50 | p75 | p99 | p50 ns |");
             L("|---|---|---|---|---|---|---|---|");
@@ -120,7 +121,7 @@ public static class MarkdownReport
             ulong subject = lat.Alloc[0][2] + lat.Free[0][2];
             for (int a = 1; a < lat.Allocators.Length; a++)
                 L($"- {lat.Allocators[a]}: {lat.Alloc[a][2] + lat.Free[a][2]} ticks vs {subject} -> **{F((lat.Alloc[a][2] + lat.Free[a][2]) / (double)subject, "F2")}x**");
-            if (lat.Failures.Any(f => f > 0)) L($"- failed allocations (not timed): {string.Join(" / ", lat.Failures)}");
+            if (lat.Failures.Any(f => f > 0)) L($"- failed allocations (not timed; BumpHeap's are its exhaustion points, after which it is drained): {string.Join(" / ", lat.Failures)}");
             L();
         }
 

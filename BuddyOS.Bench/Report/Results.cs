@@ -61,6 +61,7 @@ public sealed class LatencyResult
     public ulong[][] Free = Array.Empty<ulong[]>();
     public long[] Failures = Array.Empty<long>();
     public ulong[] Overhead = Array.Empty<ulong>();    // [percentile]
+    public ulong Granularity;                          // smallest observed clock step, ticks
 }
 
 public sealed class FragmentedRow

@@ -15,7 +15,7 @@ public static class SvgChart
 
     public static string Render(Results r)
     {
-        const int W = 1000, H = 420;
+        const int W = 1000, H = 460;
         var sb = new StringBuilder();
         sb.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\" viewBox=\"0 0 {W} {H}\" font-family=\"sans-serif\" font-size=\"12\">\n");
         sb.Append($"<rect width=\"{W}\" height=\"{H}\" fill=\"white\"/>\n");
@@ -43,7 +43,7 @@ public static class SvgChart
         }
         sb.Append($"<line x1=\"{N(x0)}\" x2=\"{N(x0 + w)}\" y1=\"{N(Y(1))}\" y2=\"{N(Y(1))}\" stroke=\"black\" stroke-dasharray=\"4 3\"/>\n");
         sb.Append($"<line x1=\"{N(x0)}\" x2=\"{N(x0 + w)}\" y1=\"{N(Y(2))}\" y2=\"{N(Y(2))}\" stroke=\"#d62728\" stroke-dasharray=\"2 2\"/>");
-        sb.Append($"<text x=\"{N(x0 + w - 2)}\" y=\"{N(Y(2) - 3)}\" text-anchor=\"end\" fill=\"#d62728\" font-size=\"10\">target 2x textbook @200 B</text>\n");
+        sb.Append($"<text x=\"{N(x0 + 4)}\" y=\"{N(Y(2) - 3)}\" fill=\"#d62728\" font-size=\"10\">target: 2x textbook at 200 B</text>\n");
         double group = w / rows.Count, bar = group * 0.8 / (names.Length - 1);
         for (int i = 0; i < rows.Count; i++)
         {
@@ -54,13 +54,14 @@ public static class SvgChart
                 sb.Append($"<rect x=\"{N(x)}\" y=\"{N(Y(v))}\" width=\"{N(bar - 2)}\" height=\"{N(y0 + h - Y(v))}\" fill=\"{Colors[b + 1]}\"><title>{Escape(names[b + 1])}: {ratios[i][b]:F2}x</title></rect>");
                 sb.Append($"<text x=\"{N(x + bar / 2 - 1)}\" y=\"{N(Y(v) - 3)}\" text-anchor=\"middle\" font-size=\"9\">{ratios[i][b]:F2}</text>\n");
             }
-            string heap = rows[i].HeapSize == (nuint)(4 << 20) ? "" : $" ({(ulong)rows[i].HeapSize >> 20} MiB)";
-            sb.Append($"<text x=\"{N(x0 + i * group + group / 2)}\" y=\"{N(y0 + h + 16)}\" text-anchor=\"middle\">{rows[i].MaxSize} B{heap}</text>\n");
+            double cx = x0 + i * group + group / 2;
+            sb.Append($"<text x=\"{N(cx)}\" y=\"{N(y0 + h + 15)}\" text-anchor=\"middle\">{rows[i].MaxSize} B</text>");
+            sb.Append($"<text x=\"{N(cx)}\" y=\"{N(y0 + h + 28)}\" text-anchor=\"middle\" font-size=\"10\" fill=\"#555\">{(ulong)rows[i].HeapSize >> 20} MiB heap</text>\n");
         }
-        sb.Append($"<text x=\"{N(x0 + w / 2)}\" y=\"{N(y0 + h + 34)}\" text-anchor=\"middle\">max request size (with realloc); heap 4 MiB unless noted</text>\n");
+        sb.Append($"<text x=\"{N(x0 + w / 2)}\" y=\"{N(y0 + h + 46)}\" text-anchor=\"middle\">max request size (with realloc); above 1: BuddyOS.Heap faster</text>\n");
         for (int b = 1; b < names.Length; b++)
         {
-            double lx = x0 + 10 + (b - 1) * 120, ly = y0 + h + 52;
+            double lx = x0 + (b - 1) * 140, ly = y0 + h + 66;
             sb.Append($"<rect x=\"{N(lx)}\" y=\"{N(ly - 9)}\" width=\"10\" height=\"10\" fill=\"{Colors[b]}\"/><text x=\"{N(lx + 14)}\" y=\"{N(ly)}\">÷ {Escape(names[b])}</text>\n");
         }
     }
@@ -90,7 +91,7 @@ public static class SvgChart
                 string pts = string.Join(" ", series.Select((t, i) => $"{N(X(i))},{N(Y(t / tpn))}"));
                 sb.Append($"<polyline points=\"{pts}\" fill=\"none\" stroke=\"{Colors[a]}\" stroke-width=\"2\"{dash}/>\n");
             }
-            double lx = x0 + (a % 2) * 190, ly = y0 + h + 38 + (a / 2) * 16;
+            double lx = x0 + (a % 2) * 190, ly = y0 + h + 46 + (a / 2) * 16;
             sb.Append($"<line x1=\"{N(lx)}\" x2=\"{N(lx + 18)}\" y1=\"{N(ly - 4)}\" y2=\"{N(ly - 4)}\" stroke=\"{Colors[a]}\" stroke-width=\"2\"/><text x=\"{N(lx + 22)}\" y=\"{N(ly)}\">{Escape(lat.Allocators[a])}</text>\n");
         }
         sb.Append($"<text x=\"{N(x0 + w)}\" y=\"{N(y0 - 8)}\" text-anchor=\"end\" font-size=\"10\">solid: alloc, dashed: free; includes ~{N(lat.Overhead[2] / tpn)} ns clock overhead</text>\n");

@@ -36,6 +36,22 @@ public static unsafe class Clock
         TicksPerNs = (t1 - t0) / ns;
     }
 
+    /// <summary>
+    /// The smallest step the clock is seen to advance by (ticks): a virtualised TSC may tick coarsely, and
+    /// every percentile is quantised to it.
+    /// </summary>
+    public static ulong Granularity()
+    {
+        ulong best = ulong.MaxValue;
+        for (int i = 0; i < 100_000; i++)
+        {
+            ulong a = Begin(), b = Begin();
+            while (b == a) b = Begin();
+            if (b - a < best) best = b - a;
+        }
+        return best;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Begin() => UsesTsc ? s_begin() : (ulong)Stopwatch.GetTimestamp();
 

@@ -12,6 +12,7 @@ public sealed record LatencySamples(ulong[] Alloc, ulong[] Free, long FailedAllo
 /// Allocations blocks with the size generator (max 0x8000, alignment 8); once more than 50 blocks are live,
 /// with probability 1/10 (always above 600 live) free 8 random blocks. Each allocation and each free is
 /// timed on its own with Clock.Begin/End; the samples include the clock's own overhead (reported apart).
+/// The bump heap is drained (untimed) when it runs out, as in random actions.
 /// </summary>
 public sealed unsafe class Latency : IWorkload<LatencySamples>
 {
@@ -45,7 +46,11 @@ public sealed unsafe class Latency : IWorkload<LatencySamples>
                 allocTicks[nAlloc++] = t1 - t0;
                 live.Add(p, size, 8);
             }
-            else failed++;
+            else
+            {
+                failed++;
+                if (a.ReclaimsOnlyWhenEmpty) live.Drain(ref a); // untimed: the bump heap's only way to reclaim
+            }
 
             if (live.Count > 50 && (live.Count > 600 || rng.Below(10) == 0))
             {
