@@ -112,7 +112,7 @@ public unsafe struct BumpHeap : IHeapAllocator
 
     /// <summary>
     /// Resizes the most recent block in place when it fits; any other block moves to a new one as aligned as
-    /// the old address (up to 4096), copying up to the new size or the next block's start, whichever is
+    /// the old address (up to 64 bytes), copying up to the new size or the next block's start, whichever is
     /// smaller. O(1) plus the copy.
     /// </summary>
     public HeapStatus TryReallocate(byte* block, nuint newSize, out byte* newBlock)
@@ -135,9 +135,10 @@ public unsafe struct BumpHeap : IHeapAllocator
         }
 
         nuint available = s->Next - offset;
-        // The heap does not know the alignment the block was asked with; keep the one its address has (to a page).
+        // The heap does not know the alignment the block was asked with; keep the one its address has, up to a
+        // cache line (beyond that, as with C's realloc, an over-alignment is not kept).
         nuint alignment = (nuint)block & (0 - (nuint)block);
-        status = TryAllocate(newSize, alignment < 4096 ? alignment : 4096, out newBlock);
+        status = TryAllocate(newSize, alignment < 64 ? alignment : 64, out newBlock);
         if (status != HeapStatus.Ok) return status;
         BuddyHeap.CopyBytes(newBlock, block, available < newSize ? available : newSize);
         s->Live--;                   // the old block is dropped, the new one replaces it
