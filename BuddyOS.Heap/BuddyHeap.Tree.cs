@@ -42,97 +42,102 @@ public unsafe partial struct BuddyHeap
         return HeapStatus.Ok;
     }
 
-    /// <summary>Puts the block at (order, offset) on its free list and marks it free. O(1).</summary>
+    /// <summary>Puts the block at (order, offset), tree node <paramref name="node"/>, on its free list. O(1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Push(int order, nuint offset)
+    private static void Push(BuddyState* s, int order, nuint offset, nuint node)
     {
-        BuddyState* s = _s;
-        var node = (FreeNode*)(s->Base + offset);
+        var block = (FreeNode*)(s->Base + offset);
         FreeNode* sentinel = &s->Lists[order];
         FreeNode* first = sentinel->Next;
-        node->Next = first;
-        node->Prev = sentinel;
-        first->Prev = node;
-        sentinel->Next = node;
+        block->Next = first;
+        block->Prev = sentinel;
+        first->Prev = block;
+        sentinel->Next = block;
         s->FreeCounts[order]++;
         s->NonEmpty |= 1UL << order;
-        Set(s->Free, Node(order, offset));
+        Set(s->Free, node);
     }
 
-    /// <summary>Takes the block at (order, offset) off its free list and clears its free bit. O(1).</summary>
+    /// <summary>Takes a free block off its list and clears its free bit. O(1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Unlink(int order, nuint offset)
+    private static void Unlink(BuddyState* s, int order, FreeNode* block, nuint node)
     {
-        BuddyState* s = _s;
-        var node = (FreeNode*)(s->Base + offset);
-        node->Prev->Next = node->Next;
-        node->Next->Prev = node->Prev;
+        block->Prev->Next = block->Next;
+        block->Next->Prev = block->Prev;
         if (--s->FreeCounts[order] == 0) s->NonEmpty &= ~(1UL << order);
-        Clear(s->Free, Node(order, offset));
+        Clear(s->Free, node);
     }
 
-    /// <summary>Takes the first block of a non-empty list. O(1).</summary>
+    /// <summary>Takes the first block of a non-empty list; returns its offset. O(1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private nuint PopFirst(int order)
+    private static nuint PopFirst(BuddyState* s, int order)
     {
-        nuint offset = (nuint)((byte*)_s->Lists[order].Next - _s->Base);
-        Unlink(order, offset);
+        FreeNode* block = s->Lists[order].Next;
+        nuint offset = (nuint)((byte*)block - s->Base);
+        Unlink(s, order, block, ((nuint)1 << (s->Top - order)) | (offset >> (s->MinShift + order)));
         return offset;
     }
 
     /// <summary>Splits the (already unlinked) block at (from, offset) down to order <paramref name="to"/>,
-    /// freeing each upper half; the lower half of order <paramref name="to"/> becomes the allocated block.</summary>
+    /// freeing each upper half; the lower half of order <paramref name="to"/> is the caller's.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private nuint SplitDown(int from, int to, nuint offset)
+    private static nuint SplitDown(BuddyState* s, int from, int to, nuint offset)
     {
-        BuddyState* s = _s;
-        while (from > to)
+        if (from == to) return offset;
+        int minShift = s->MinShift;
+        nuint node = ((nuint)1 << (s->Top - from)) | (offset >> (minShift + from));
+        do
         {
-            Set(s->Split, Node(from, offset));
+            Set(s->Split, node);
             from--;
-            Push(from, offset + ((nuint)1 << (s->MinShift + from)));
+            node <<= 1;                                    // the lower child stays ours...
+            Push(s, from, offset + ((nuint)1 << (minShift + from)), node | 1);   // ...the upper one is free
         }
+        while (from > to);
         return offset;
     }
 
-    /// <summary>Frees the block at (order, offset), merging with free buddies upward. O(orders).</summary>
-    private void Release(int order, nuint offset)
+    /// <summary>Frees the block at (order, offset), merging with free buddies upward. O(orders); each
+    /// buddy test is one bit.</summary>
+    private static void Release(BuddyState* s, int order, nuint offset)
     {
-        BuddyState* s = _s;
-        while (order < s->Top)
+        int top = s->Top, minShift = s->MinShift;
+        ulong* free = s->Free;
+        nuint node = ((nuint)1 << (top - order)) | (offset >> (minShift + order));
+        while (order < top && Test(free, node ^ 1))
         {
-            nuint buddy = offset ^ ((nuint)1 << (s->MinShift + order));
-            if (!Test(s->Free, Node(order, buddy))) break;
-            Unlink(order, buddy);
-            offset &= ~((nuint)1 << (s->MinShift + order));
+            nuint half = (nuint)1 << (minShift + order);
+            Unlink(s, order, (FreeNode*)(s->Base + (offset ^ half)), node ^ 1);
+            offset &= ~half;
+            node >>= 1;
             order++;
-            Clear(s->Split, Node(order, offset));
+            Clear(s->Split, node);
         }
-        Push(order, offset);
+        Push(s, order, offset, node);
     }
 
     /// <summary>
     /// Finds the allocated block that <paramref name="block"/> starts, or says why it cannot be one.
-    /// The leaf holding an offset is the lowest order whose parent is split (the split bits along a path
-    /// read 1 above the leaf and 0 from it down), so the walk costs O(leaf order), cheapest for small blocks.
+    /// Along the path from a minimum block to the root the split bits read 0 up to the leaf that holds it and 1
+    /// above, so the leaf is found in O(leaf order) bit tests: one for a minimum block.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly HeapStatus Locate(byte* block, out nuint offset, out int order)
     {
-        offset = 0;
-        order = 0;
-        if (block == null) return HeapStatus.NullPointer;
         BuddyState* s = _s;
-        if (block < s->Base || (nuint)(block - s->Base) >= s->Size) return HeapStatus.ForeignPointer;
-        nuint off = (nuint)(block - s->Base);
-        if ((off & (((nuint)1 << s->MinShift) - 1)) != 0) return HeapStatus.MisalignedPointer;
+        offset = (nuint)(block - s->Base);
+        order = 0;
+        if (offset >= s->Size) return block == null ? HeapStatus.NullPointer : HeapStatus.ForeignPointer;
+        int top = s->Top, minShift = s->MinShift;
+        if ((offset & (((nuint)1 << minShift) - 1)) != 0) return HeapStatus.MisalignedPointer;
 
+        nuint leaf = ((nuint)1 << top) | (offset >> minShift);   // the minimum block's node
+        ulong* split = s->Split;
         int k = 0;
-        while (k < s->Top && !Test(s->Split, Node(k + 1, off))) k++;
-        nuint leafStart = off & ~(((nuint)1 << (s->MinShift + k)) - 1);
-        if (Test(s->Free, Node(k, leafStart))) return HeapStatus.DoubleFree;
-        if (leafStart != off) return HeapStatus.InteriorPointer;
-        offset = off;
+        while (k < top && !Test(split, leaf >> 1)) { leaf >>= 1; k++; }
         order = k;
+        if (Test(s->Free, leaf)) return HeapStatus.DoubleFree;
+        if ((offset & (((nuint)1 << (minShift + k)) - 1)) != 0) return HeapStatus.InteriorPointer;
         return HeapStatus.Ok;
     }
 
@@ -152,14 +157,15 @@ public unsafe partial struct BuddyHeap
             while (k > order && Test(s->Split, Node(k, at))) k--;
             nuint start = at & ~(((nuint)1 << (s->MinShift + k)) - 1);
             if (!Test(s->Free, Node(k, start))) continue;       // allocated, or split below our order
-            Unlink(k, start);
+            Unlink(s, k, (FreeNode*)(s->Base + start), Node(k, start));
             // Split toward `at`, freeing the half that does not hold it at each order.
             while (k > order)
             {
                 Set(s->Split, Node(k, at));
                 k--;
                 nuint half = (nuint)1 << (s->MinShift + k);
-                Push(k, (at & ~(half - 1)) ^ half);
+                nuint other = (at & ~(half - 1)) ^ half;
+                Push(s, k, other, Node(k, other));
             }
             offset = at;
             return true;
@@ -180,17 +186,11 @@ public unsafe partial struct BuddyHeap
         }
         for (int k = order; k < newOrder; k++)
         {
-            Unlink(k, offset + ((nuint)1 << (s->MinShift + k)));
+            nuint upper = offset + ((nuint)1 << (s->MinShift + k));
+            Unlink(s, k, (FreeNode*)(s->Base + upper), Node(k, upper));
             Clear(s->Split, Node(k + 1, offset));
         }
         return true;
-    }
-
-    /// <summary>Shrinks the block at (order, offset) to newOrder, freeing the upper halves. O(orders).</summary>
-    private void ShrinkInPlace(int order, int newOrder, nuint offset)
-    {
-        // The upper halves cannot merge: each one's buddy is the (still allocated) lower part.
-        SplitDown(order, newOrder, offset);
     }
 
     // ---------------------------------------------------------------- slack store

@@ -62,6 +62,7 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
         s->Base = region;
         s->Size = size;
         s->BaseAlignment = (nuint)region & (0 - (nuint)region);
+        s->NaturalAlignmentLimit = s->BaseAlignment < size ? s->BaseAlignment : size;
         s->MetadataBytes = layout.Total;
         s->Top = orders - 1;
         s->MinShift = Bits.HighestBit((ulong)size) - (orders - 1);
@@ -79,7 +80,7 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
         }
 
         heap._s = s;
-        heap.Push(s->Top, 0);
+        Push(s, s->Top, 0, 1);
         return HeapStatus.Ok;
     }
 
@@ -118,29 +119,60 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
     /// </summary>
     public HeapStatus TryAllocate(nuint size, nuint alignment, out byte* block)
     {
+        BuddyState* s = _s;
+        // Fast path: 1 <= size <= heap and a power-of-two alignment that natural alignment covers. The
+        // unsigned `x - 1 < limit` tests reject zero along with values above the limit.
+        if (size - 1 < s->Size && alignment - 1 < s->NaturalAlignmentLimit && (alignment & (alignment - 1)) == 0)
+        {
+            nuint need = size > alignment ? size : alignment;
+            int order = Bits.HighestBit((ulong)((need - 1) >> s->MinShift)) + 1;
+            ulong candidates = s->NonEmpty >> order;
+            if (candidates != 0)
+            {
+                int from = order + Bits.TrailingZeros(candidates);
+                nuint offset = SplitDown(s, from, order, PopFirst(s, from));
+                Account(s, order, offset, size);
+                block = s->Base + offset;
+                return HeapStatus.Ok;
+            }
+            block = null;
+            return HeapStatus.OutOfMemory;
+        }
+        return TryAllocateSlow(size, alignment, out block);
+    }
+
+    /// <summary>Requests the fast path does not take: bad arguments (each its own status) and placement.</summary>
+    private HeapStatus TryAllocateSlow(nuint size, nuint alignment, out byte* block)
+    {
         block = null;
         HeapStatus status = OrderFor(size, alignment, out int order);
         if (status != HeapStatus.Ok) return status;
         BuddyState* s = _s;
         nuint offset;
-        if (alignment <= s->BaseAlignment)
+        if (alignment <= s->NaturalAlignmentLimit)
         {
             ulong candidates = s->NonEmpty >> order;
             if (candidates == 0) return HeapStatus.OutOfMemory;
             int from = order + Bits.TrailingZeros(candidates);
-            offset = SplitDown(from, order, PopFirst(from));
+            offset = SplitDown(s, from, order, PopFirst(s, from));
         }
         else if (!TryPlace(order, alignment, out offset))
         {
             return HeapStatus.OutOfMemory;
         }
+        Account(s, order, offset, size);
+        block = s->Base + offset;
+        return HeapStatus.Ok;
+    }
 
+    /// <summary>Records a new live block: its slack, the counters and the peaks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Account(BuddyState* s, int order, nuint offset, nuint size)
+    {
         nuint blockSize = (nuint)1 << (s->MinShift + order);
         WriteSlack(order, offset, blockSize - size);
         s->Allocations++;
         AddLive(blockSize, size);
-        block = s->Base + offset;
-        return HeapStatus.Ok;
     }
 
     /// <summary>As <see cref="TryAllocate"/>, then zeroes the first <paramref name="size"/> bytes. O(orders + size).</summary>
@@ -173,7 +205,7 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
         nuint blockSize = (nuint)1 << (s->MinShift + order);
         RemoveLive(blockSize, blockSize - ReadSlack(order, offset));
         s->Frees++;
-        Release(order, offset);
+        Release(s, order, offset);
         return HeapStatus.Ok;
     }
 
@@ -206,13 +238,13 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
             if (status != HeapStatus.Ok) return status;
             CopyBytes(newBlock, block, oldRequested < newSize ? oldRequested : newSize);
             RemoveLive(oldSize, oldRequested);
-            Release(order, offset);
+            Release(s, order, offset);
             s->Allocations--;           // the move is one reallocation, not an allocation
             s->Reallocations++;
             return HeapStatus.Ok;
         }
 
-        if (newOrder < order) ShrinkInPlace(order, newOrder, offset);
+        if (newOrder < order) SplitDown(s, order, newOrder, offset);   // the freed upper halves cannot merge: their buddies are ours
         nuint newBlockSize = (nuint)1 << (s->MinShift + newOrder);
         RemoveLive(oldSize, oldRequested);
         WriteSlack(newOrder, offset, newBlockSize - newSize);

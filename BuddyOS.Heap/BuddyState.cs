@@ -18,6 +18,7 @@ internal unsafe struct BuddyState
     public byte* Base;
     public nuint Size;
     public nuint BaseAlignment;   // lowest set bit of Base: alignments above it need a placement search
+    public nuint NaturalAlignmentLimit;   // min(BaseAlignment, Size): alignments up to it fold into the block size
     public nuint MetadataBytes;
     public int Top;               // the largest order: Orders - 1
     public int MinShift;          // log2 of the minimum block size
