@@ -8,7 +8,7 @@ namespace BuddyOS.Bench;
 ///   DOTNET_PerfMapEnabled=1 perf record -g dotnet BuddyOS.Bench.dll --profile random200 buddy 5
 /// Workloads: random200 (random actions, max 200, realloc), random3000, boxes (short-lived boxes on an
 /// empty heap: full split and merge), longlived (boxes next to a long-lived one: no merge).
-/// Allocators: buddy (default), textbook, bump, glibc.
+/// Allocators: buddy (default), textbook, bump, glibc, null (the harness alone: see NullAllocator).
 /// `--profile breakdown` times BuddyOS.Heap's operations one by one against the textbook buddy's.
 /// </summary>
 public static unsafe class Profile
@@ -60,8 +60,8 @@ public static unsafe class Profile
         if (workload == "breakdown") return Breakdown();
         string allocator = args.Length > 1 ? args[1] : "buddy";
         double seconds = args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5;
-        using var set = new AllocatorSet(Runner.KernelHeapSize, isChecked: false);
-        AllocatorSlot slot = set.Slots.First(s => s.Name.StartsWith(allocator switch
+        using var set = new AllocatorSet(Runner.KernelHeapSize, isChecked: false, includeHarnessFloor: true);
+        AllocatorSlot slot = allocator == "null" ? set.HarnessFloor! : set.Slots.First(s => s.Name.StartsWith(allocator switch
         {
             "textbook" => "Textbook", "bump" => "Bump", "glibc" => "glibc", _ => "BuddyOS",
         }, StringComparison.Ordinal));

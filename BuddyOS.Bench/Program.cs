@@ -7,7 +7,8 @@ using BuddyOS.Bench.Support;
 // Usage: BuddyOS.Bench --quick              checked pass with tiny parameters, a few seconds; exit 1 on any problem (CI)
 //        BuddyOS.Bench --full [--out DIR]   the checked pass, then every figure; writes DIR/results.md and DIR/chart.svg
 //                                           (DIR defaults to docs/bench under the repository root)
-//        add --no-tsc to time latency with Stopwatch instead of the CPU timestamp counter.
+//        add --no-tsc to time latency with Stopwatch instead of the CPU timestamp counter;
+//        --source TEXT names the code measured in results.md (e.g. a commit; default "working tree").
 //        BuddyOS.Bench --profile WORKLOAD [ALLOCATOR] [SECONDS]   one workload alone, for perf (see Profile.cs)
 if (args.Length >= 1 && args[0] == "--profile") return Profile.Run(args.Skip(1).ToArray());
 bool quick = args.Contains("--quick");
@@ -17,6 +18,8 @@ if (quick == full)
     Console.Error.WriteLine("usage: BuddyOS.Bench --quick | --full [--out DIR] [--no-tsc]");
     return 2;
 }
+int sourceIndex = Array.IndexOf(args, "--source");
+string source = sourceIndex >= 0 && sourceIndex + 1 < args.Length ? args[sourceIndex + 1] : "working tree";
 int outIndex = Array.IndexOf(args, "--out");
 string? outDir = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : null;
 if (full && outDir == null) outDir = Path.Combine(RepositoryRoot(), "docs", "bench");
@@ -57,9 +60,10 @@ else if (outDir != null)
 Console.WriteLine($"done in {watch.Elapsed.TotalSeconds:F1} s");
 return check.Problems.Count == 0 ? 0 : 1;
 
-static Results NewResults(string mode) => new()
+Results NewResults(string mode) => new()
 {
     Mode = mode,
+    Source = source,
     Machine = MachineModel(),
     Cores = Environment.ProcessorCount,
     Runtime = RuntimeInformation.FrameworkDescription,

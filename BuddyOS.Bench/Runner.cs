@@ -123,7 +123,7 @@ public sealed class Runner
             {
                 nuint heap = FitHeap(slot => slot.Run(new RandomActions
                     { MaxSize = max, WithRealloc = realloc, Seed = 1, FixedActions = _plan.FitProbeActions }).FailedAllocations);
-                using var set = NewSet(heap);
+                using var set = new AllocatorSet(heap, _plan.Checked, includeHarnessFloor: true);
                 int n = set.Slots.Count;
                 var row = new RandomActionsRow
                 {
@@ -131,8 +131,16 @@ public sealed class Runner
                     Allocators = set.Slots.Select(s => s.Name).ToArray(),
                     OpsPerSecond = Enumerable.Range(0, n).Select(_ => new double[_plan.RandomTrials]).ToArray(),
                     Failures = new long[n],
+                    HarnessOpsPerSecond = new double[_plan.RandomTrials],
                 };
                 for (int t = 0; t < _plan.RandomTrials; t++)
+                {
+                    if (set.HarnessFloor != null)
+                        row.HarnessOpsPerSecond[t] = set.HarnessFloor.Run(new RandomActions
+                        {
+                            MaxSize = max, WithRealloc = realloc, Seed = 1 + (ulong)t,
+                            WarmupMs = _plan.RandomWarmupMs, MeasureMs = _plan.RandomMeasureMs, FixedActions = _plan.RandomFixedActions,
+                        }).OpsPerSecond;
                     foreach (int a in Rotated(n, t))
                     {
                         var w = new RandomActions
@@ -146,6 +154,7 @@ public sealed class Runner
                         if (set.Slots[a].Name == "BumpHeap") row.BumpRefills += r.BumpRefills;
                         Check(set.Slots[a], $"random actions max {max}{(realloc ? " realloc" : "")}");
                     }
+                }
                 results.RandomActions.Add(row);
                 _log($"random actions max {max,5} {(realloc ? "realloc   " : "no realloc")} heap {heap >> 20,3} MiB: "
                      + string.Join("  ", row.Allocators.Select((name, i) => $"{name} {row.Median(i) / 1e6:F2}M/s"))

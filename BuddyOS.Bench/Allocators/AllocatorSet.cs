@@ -75,9 +75,11 @@ public sealed class AllocatorSet : IDisposable
     public nuint HeapSize { get; }
     public IReadOnlyList<AllocatorSlot> Slots { get; }
     public nuint BuddyMetadataBytes { get; }
+    /// <summary>The workload run on <see cref="NullAllocator"/>: the harness's own cost. Not one of the Slots.</summary>
+    public AllocatorSlot? HarnessFloor { get; }
 
     public AllocatorSet(nuint heapSize, bool isChecked, bool includeBump = true, bool includePlatform = true,
-        bool includeMovingRealloc = false)
+        bool includeMovingRealloc = false, bool includeHarnessFloor = false)
     {
         HeapSize = heapSize;
         var slots = new List<AllocatorSlot>();
@@ -104,6 +106,7 @@ public sealed class AllocatorSet : IDisposable
             slots.Add(Wrap(bump, isChecked));
         }
         if (includePlatform) slots.Add(Wrap(new PlatformAllocator(), isChecked));
+        if (includeHarnessFloor && !isChecked) HarnessFloor = Wrap(NullAllocator.Create(Region(256 * 1024)), false);
         Slots = slots;
     }
 

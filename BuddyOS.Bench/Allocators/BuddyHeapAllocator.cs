@@ -101,12 +101,27 @@ public unsafe struct BumpHeapAllocator : IBenchAllocator
         _metadata = null;
     }
 
+    /// <summary>BumpHeap.TryReallocate keeps at most this alignment when it moves a block (it is not told the alignment).</summary>
+    private const nuint ReallocKeepsAlignment = 64;
+
     public byte* Alloc(nuint size, nuint align) => _heap.Allocate(size, align);
 
     public bool Free(byte* block, nuint size, nuint align) => _heap.Free(block) == HeapStatus.Ok;
 
+    /// <summary>
+    /// The heap's own realloc, except for alignments above what it keeps, where this adapter does
+    /// allocate+copy+free (Rust's GlobalAlloc contract: realloc keeps the layout's alignment).
+    /// </summary>
     public byte* Realloc(byte* block, nuint oldSize, nuint newSize, nuint align)
-        => _heap.TryReallocate(block, newSize, out byte* moved) == HeapStatus.Ok ? moved : null;
+    {
+        if (align <= ReallocKeepsAlignment)
+            return _heap.TryReallocate(block, newSize, out byte* moved) == HeapStatus.Ok ? moved : null;
+        byte* fresh = _heap.Allocate(newSize, align);
+        if (fresh == null) return null;
+        Buffer.MemoryCopy(block, fresh, (long)newSize, (long)(oldSize < newSize ? oldSize : newSize));
+        _heap.Free(block);
+        return fresh;
+    }
 
     public readonly string? Validate() => null;
 

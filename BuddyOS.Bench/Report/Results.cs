@@ -4,6 +4,7 @@ namespace BuddyOS.Bench.Report;
 public sealed class Results
 {
     public string Mode = "";
+    public string Source = "";
     public string Machine = "";
     public int Cores;
     public string Runtime = "";
@@ -29,6 +30,12 @@ public sealed class RandomActionsRow
     public double[][] OpsPerSecond = Array.Empty<double[]>();   // [allocator][trial]
     public long[] Failures = Array.Empty<long>();
     public int BumpRefills;
+    public double[] HarnessOpsPerSecond = Array.Empty<double>();   // [trial]: the workload on NullAllocator
+
+    /// <summary>Nanoseconds per action an allocator adds above the harness's own cost (medians).</summary>
+    public double NsAboveHarness(int a)
+        => HarnessOpsPerSecond.Length == 0 || HarnessOpsPerSecond.All(x => x == 0) ? double.NaN
+            : 1e9 / Median(a) - 1e9 / Support.Stats.Median(HarnessOpsPerSecond);
 
     public double Median(int a) => Support.Stats.Median(OpsPerSecond[a]);
 

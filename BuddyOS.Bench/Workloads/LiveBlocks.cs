@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace BuddyOS.Bench.Workloads;
 
 /// <summary>The workload's own list of live blocks (pointer, requested size, alignment); swap-remove on free.</summary>
@@ -9,16 +11,10 @@ public unsafe sealed class LiveBlocks
     public int Count;
     public ulong RequestedBytes;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(byte* p, nuint size, nuint align)
     {
-        if (Count == Ptr.Length)
-        {
-            var grown = new byte*[Count * 2];
-            for (int i = 0; i < Count; i++) grown[i] = Ptr[i];
-            Ptr = grown;
-            Array.Resize(ref Size, Count * 2);
-            Array.Resize(ref Align, Count * 2);
-        }
+        if (Count == Ptr.Length) Grow();
         Ptr[Count] = p;
         Size[Count] = size;
         Align[Count] = align;
@@ -26,6 +22,17 @@ public unsafe sealed class LiveBlocks
         RequestedBytes += size;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Grow()
+    {
+        var grown = new byte*[Count * 2];
+        for (int i = 0; i < Count; i++) grown[i] = Ptr[i];
+        Ptr = grown;
+        Array.Resize(ref Size, Count * 2);
+        Array.Resize(ref Align, Count * 2);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void RemoveAt(int i)
     {
         RequestedBytes -= Size[i];
@@ -35,6 +42,7 @@ public unsafe sealed class LiveBlocks
         Align[i] = Align[Count];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Resized(int i, byte* p, nuint newSize)
     {
         RequestedBytes = RequestedBytes - Size[i] + newSize;

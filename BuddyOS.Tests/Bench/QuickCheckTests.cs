@@ -42,3 +42,18 @@ public class QuickCheckTests
         Assert.InRange(eights, 74_000, 76_000);   // 75% of tzcnt/2 == 0
     }
 }
+
+/// <summary>The whole --quick pass, as CI runs it: every allocator, every workload, no problem found.</summary>
+public class QuickPassTests
+{
+    [Fact]
+    public void Quick_pass_finds_no_misbehaviour()
+    {
+        BuddyOS.Bench.Support.Clock.Initialize(allowTsc: false);
+        var runner = new Runner(RunPlan.Quick, _ => { });
+        var results = runner.RunAll(new BuddyOS.Bench.Report.Results());
+        Assert.Empty(runner.Problems);
+        Assert.Equal(6, results.RandomActions.Count);
+        Assert.NotNull(results.Latency);
+    }
+}
