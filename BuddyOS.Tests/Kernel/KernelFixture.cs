@@ -1,0 +1,204 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+
+namespace BuddyOS.Tests.Kernel;
+
+[CollectionDefinition(Name)]
+public sealed class KernelCollection : ICollectionFixture<KernelFixture>
+{
+    public const string Name = "Kernel (QEMU)";
+}
+
+/// <summary>
+/// Shared by every kernel test in one run: builds the kernel ISO once, packs the command-line variants once each,
+/// and boots each configuration once (at most two QEMUs at a time: the machine has two cores and QEMU runs TCG).
+/// A build failure fails every kernel test with the build output.
+/// </summary>
+public sealed class KernelFixture : IDisposable
+{
+    public static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan MkIsoTimeout = TimeSpan.FromMinutes(1);
+
+    public string RepoRoot { get; }
+    /// <summary>Serial logs of every boot, kept after the run (under the test output folder).</summary>
+    public string LogDir { get; }
+    private readonly string _tempDir;
+    private readonly SemaphoreSlim _qemuSlots;
+    private readonly Lazy<Task<BuildOutcome>> _build;
+    private readonly ConcurrentDictionary<string, Lazy<Task<IsoOutcome>>> _isos = new();
+    private readonly ConcurrentDictionary<string, Lazy<Task<BootResult>>> _boots = new();
+
+    public sealed record BuildOutcome(bool Ok, string Output, string? Iso, TimeSpan Duration);
+    public sealed record IsoOutcome(string? Iso, string? Error);
+
+    public KernelFixture()
+    {
+        RepoRoot = FindRepoRoot();
+        LogDir = Path.Combine(AppContext.BaseDirectory, "kernel-boots");
+        _tempDir = Path.Combine(Path.GetTempPath(), $"buddyos-kernel-tests-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
+        Directory.CreateDirectory(_tempDir);
+        var parallel = int.TryParse(Environment.GetEnvironmentVariable("BUDDYOS_QEMU_PARALLEL"), out var n) && n > 0
+            ? n : Math.Max(1, Math.Min(2, Environment.ProcessorCount));
+        _qemuSlots = new SemaphoreSlim(parallel);
+        _build = new Lazy<Task<BuildOutcome>>(() => Task.Run(BuildKernel));
+    }
+
+    public string ProducedIsoPath => Path.Combine(RepoRoot, "out", "buddyos.iso");
+
+    public static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "BuddyOS.sln")))
+                return dir.FullName;
+        throw new InvalidOperationException($"BuddyOS.sln not found above {AppContext.BaseDirectory}");
+    }
+
+    public Task<BuildOutcome> Build() => _build.Value;
+
+    /// <summary>Starts every given boot now (they queue for the QEMU slots); the results stay cached.</summary>
+    public void Prefetch(IEnumerable<BootConfig> configs)
+    {
+        foreach (var c in configs)
+            _ = Boot(c);
+    }
+
+    /// <summary>The boot of this configuration, run once per test run.</summary>
+    public Task<BootResult> Boot(BootConfig config)
+    {
+        var lazy = _boots.GetOrAdd(config.Name, _ => new Lazy<Task<BootResult>>(() => Task.Run(() => RunBoot(config))));
+        return lazy.Value;
+    }
+
+    private async Task<BootResult> RunBoot(BootConfig config)
+    {
+        var iso = await Iso(config.Cmdline);
+        if (iso.Iso == null)
+            return new BootResult
+            {
+                Config = config, IsoPath = "", CommandLine = "", SetupError = iso.Error,
+                Report = SerialReport.Parse(""),
+            };
+        await _qemuSlots.WaitAsync();
+        try
+        {
+            return await QemuRunner.BootAsync(config, iso.Iso, LogDir);
+        }
+        finally
+        {
+            _qemuSlots.Release();
+        }
+    }
+
+    /// <summary>The ISO for a kernel command line: the build's own for "", else scripts/mkiso.sh OUT "CMDLINE".</summary>
+    public Task<IsoOutcome> Iso(string cmdline) =>
+        _isos.GetOrAdd(cmdline, c => new Lazy<Task<IsoOutcome>>(() => Task.Run(() => MakeIso(c)))).Value;
+
+    private async Task<IsoOutcome> MakeIso(string cmdline)
+    {
+        var build = await Build();
+        if (!build.Ok)
+            return new IsoOutcome(null, $"the kernel build failed ({build.Duration.TotalSeconds:0} s):\n{Tail(build.Output, 80)}");
+        if (cmdline.Length == 0)
+            return new IsoOutcome(build.Iso, null);
+        var slug = new string(cmdline.Select(ch => char.IsLetterOrDigit(ch) ? ch : '_').ToArray());
+        var iso = Path.Combine(_tempDir, $"buddyos-{slug}.iso");
+        var script = Path.Combine(RepoRoot, "scripts", "mkiso.sh");
+        if (!File.Exists(script))
+            return new IsoOutcome(null, $"{script} does not exist: cannot build the ISO variant for \"{cmdline}\"");
+        var (code, output, timedOut) = await RunProcess("bash", new[] { script, iso, cmdline }, RepoRoot, MkIsoTimeout);
+        if (timedOut || code != 0 || !File.Exists(iso))
+            return new IsoOutcome(null, $"scripts/mkiso.sh {iso} \"{cmdline}\" " +
+                (timedOut ? "timed out" : $"exited {code}") + $":\n{Tail(output, 40)}");
+        return new IsoOutcome(iso, null);
+    }
+
+    private async Task<BuildOutcome> BuildKernel()
+    {
+        var sw = Stopwatch.StartNew();
+        var project = Path.Combine(RepoRoot, "BuddyOS.Kernel", "BuddyOS.Kernel.csproj");
+        if (!File.Exists(project))
+            return new BuildOutcome(false, $"{project} does not exist.", null, sw.Elapsed);
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)
+            ? host : "dotnet";
+        // No build servers or reused nodes: a lingering MSBuild node would keep the output pipe open.
+        var args = new[] { "build", project, "-nologo", "-nodeReuse:false", "--disable-build-servers", "-v:minimal", "-clp:NoSummary" };
+        var (code, output, timedOut) = await RunProcess(dotnet, args, RepoRoot, BuildTimeout);
+        var header = $"$ {dotnet} {string.Join(" ", args)}\n";
+        if (timedOut)
+            return new BuildOutcome(false, header + output + $"\n(build killed after {BuildTimeout.TotalMinutes:0} min)", null, sw.Elapsed);
+        if (code != 0)
+            return new BuildOutcome(false, header + output + $"\n(dotnet build exited {code})", null, sw.Elapsed);
+        if (!File.Exists(ProducedIsoPath))
+            return new BuildOutcome(false, header + output + $"\n(the build succeeded but {ProducedIsoPath} does not exist)", null, sw.Elapsed);
+        // Boot a private copy: another build in the same checkout must not change the ISO under a running QEMU.
+        var copy = Path.Combine(_tempDir, "buddyos.iso");
+        File.Copy(ProducedIsoPath, copy, overwrite: true);
+        return new BuildOutcome(true, header + output, copy, sw.Elapsed);
+    }
+
+    public static async Task<(int Code, string Output, bool TimedOut)> RunProcess(string file, IEnumerable<string> args, string cwd, TimeSpan timeout)
+    {
+        var psi = new ProcessStartInfo(file)
+        {
+            WorkingDirectory = cwd,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        // The test host runs under `dotnet test`, whose MSBuild variables must not leak into a nested build.
+        foreach (var key in psi.Environment.Keys.ToList())
+            if (key.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase) || key.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase))
+                psi.Environment.Remove(key);
+        psi.Environment["DOTNET_NOLOGO"] = "1";
+        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+
+        var output = new StringBuilder();
+        using var p = new Process { StartInfo = psi };
+        p.OutputDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
+        p.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
+        try
+        {
+            p.Start();
+        }
+        catch (Exception ex)
+        {
+            return (-1, $"could not start {file}: {ex.Message}", false);
+        }
+        p.StandardInput.Close();
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        using var cts = new CancellationTokenSource(timeout);
+        bool timedOut = false;
+        try
+        {
+            await p.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            timedOut = true;
+            try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            p.WaitForExit(5000);
+        }
+        string text;
+        lock (output) text = output.ToString();
+        return (timedOut ? -1 : p.ExitCode, text, timedOut);
+    }
+
+    public static string Tail(string text, int lines)
+    {
+        var all = text.Replace("\r", "").Split('\n');
+        var skip = Math.Max(0, all.Length - lines);
+        return (skip > 0 ? $"... ({skip} earlier lines)\n" : "") + string.Join("\n", all.Skip(skip));
+    }
+
+    public void Dispose()
+    {
+        // Let queued boots finish before their ISOs go away.
+        foreach (var b in _boots.Values.Where(l => l.IsValueCreated))
+            try { b.Value.Wait(TimeSpan.FromSeconds(90)); } catch { }
+        try { Directory.Delete(_tempDir, recursive: true); } catch { }
+    }
+}

@@ -1,0 +1,125 @@
+using System.Text.RegularExpressions;
+using Xunit.Abstractions;
+
+namespace BuddyOS.Tests.Kernel;
+
+/// <summary>
+/// Boots that must NOT pass: they prove the harness notices a failing self-test, a panic and a hang.
+/// They run under BIOS (the fastest boot) with ISO variants packed by scripts/mkiso.sh.
+/// </summary>
+[Collection(KernelCollection.Name)]
+public sealed class KernelNegativeTests
+{
+    public static readonly BootConfig SelftestFail =
+        BootConfig.Create(Firmware.Bios, "pc", 32, "selftest=fail", name: "bios-pc-32M-selftest_fail");
+    public static readonly BootConfig CrashNull =
+        BootConfig.Create(Firmware.Bios, "pc", 32, "crash=null", name: "bios-pc-32M-crash_null");
+    public static readonly BootConfig CrashHang =
+        BootConfig.Create(Firmware.Bios, "pc", 32, "crash=hang", TimeSpan.FromSeconds(10), name: "bios-pc-32M-crash_hang");
+    public static readonly BootConfig Uefi32M =
+        BootConfig.Create(Firmware.Uefi, "pc", 32, timeout: TimeSpan.FromSeconds(30));
+
+    private static BootConfig SelftestOnly => BootConfig.Create(Firmware.Bios, "pc", 32,
+        "selftest.only=" + string.Join(",", OnlySubset), name: "bios-pc-32M-selftest_only");
+    private static string[] OnlySubset => KernelMatrix.KnownTests.Length >= 2
+        ? new[] { KernelMatrix.KnownTests[^1], KernelMatrix.KnownTests[0] }
+        : KernelMatrix.KnownTests;
+
+    private readonly KernelFixture _fixture;
+    private readonly ITestOutputHelper _output;
+
+    public KernelNegativeTests(KernelFixture fixture, ITestOutputHelper output)
+    {
+        _fixture = fixture;
+        _output = output;
+    }
+
+    private async Task<BootResult> Boot(BootConfig config)
+    {
+        _fixture.Prefetch(new[] { CrashHang, Uefi32M, SelftestFail, CrashNull, SelftestOnly });
+        var boot = await _fixture.Boot(config);
+        _output.WriteLine(boot.Describe(tailLines: 20));
+        KernelAssert.Ran(boot);
+        return boot;
+    }
+
+    [Fact]
+    public async Task Selftest_fail_is_reported_as_a_failing_test()
+    {
+        var boot = await Boot(SelftestFail);
+        var r = boot.Report;
+        KernelAssert.That(!boot.Hung && !r.Panicked, "selftest=fail: expected a clean failure report, not a hang or panic.", boot);
+        KernelAssert.That(boot.Verdict == BootVerdict.Failed, $"selftest=fail: verdict {boot.Verdict}, expected Failed.", boot);
+        KernelAssert.That(boot.ExitStatus == 35, $"selftest=fail: QEMU status {BootResult.DescribeStatus(boot.ExitStatus)}, expected 35.", boot);
+        var failed = r.Tests.Where(t => t.Outcome == SelfTestOutcome.Fail).ToList();
+        KernelAssert.That(failed.Count == 1, $"selftest=fail: expected exactly one [FAIL] line, got {failed.Count}.", boot);
+        KernelAssert.That(!KernelMatrix.KnownTests.Contains(failed[0].Name),
+            $"selftest=fail: the failing test '{failed[0].Name}' should be the one added on purpose, not a regular self-test.", boot);
+        KernelAssert.That(failed[0].Message.Length > 0, "selftest=fail: the [FAIL] line carries no message.", boot);
+        KernelAssert.That(r.HasSummary && r.SummaryFailed == 1,
+            $"selftest=fail: the closing line should say M = 1 failed, got {(r.HasSummary ? r.SummaryFailed.ToString() : "no closing line")}.", boot);
+        KernelAssert.That(r.SummaryPassed == r.PassLines,
+            $"selftest=fail: the closing line says N = {r.SummaryPassed} but there are {r.PassLines} [PASS] lines.", boot);
+        // The regular tests still ran and passed alongside the failing one.
+        var notPassed = KernelMatrix.KnownTests.Where(t => r.Find(t)?.Outcome != SelfTestOutcome.Pass).ToList();
+        KernelAssert.That(notPassed.Count == 0, $"selftest=fail: regular self-tests not passing: {string.Join(", ", notPassed)}.", boot);
+    }
+
+    [Fact]
+    public async Task Crash_null_is_reported_as_a_page_fault_panic_at_address_0()
+    {
+        var boot = await Boot(CrashNull);
+        var r = boot.Report;
+        KernelAssert.That(boot.ExitStatus != 33, "crash=null: QEMU reported all passed (33) for a null dereference.", boot);
+        KernelAssert.That(!boot.Hung, "crash=null: the boot hung instead of panicking.", boot);
+        KernelAssert.That(r.Panicked, "crash=null: no line containing PANIC.", boot);
+        KernelAssert.That(boot.Verdict == BootVerdict.Panicked, $"crash=null: verdict {boot.Verdict}, expected Panicked.", boot);
+        KernelAssert.That(boot.ExitStatus == 37, $"crash=null: QEMU status {BootResult.DescribeStatus(boot.ExitStatus)}, expected 37.", boot);
+        KernelAssert.That(Regex.IsMatch(r.PanicText, @"#PF|page fault", RegexOptions.IgnoreCase),
+            "crash=null: the panic does not name a page fault (#PF).", boot);
+        KernelAssert.That(r.PanicText.Contains("0x0000000000000000"),
+            "crash=null: the panic does not name the faulting address 0x0000000000000000.", boot);
+    }
+
+    [Fact]
+    public async Task Crash_hang_is_killed_by_the_timeout_and_reported_as_hung()
+    {
+        var boot = await Boot(CrashHang);
+        KernelAssert.That(boot.Hung, $"crash=hang: not reported as hung (verdict {boot.Verdict}).", boot);
+        KernelAssert.That(boot.Verdict == BootVerdict.Hung, $"crash=hang: verdict {boot.Verdict}, expected Hung.", boot);
+        KernelAssert.That(boot.ExitStatus == null, "crash=hang: QEMU exited by itself.", boot);
+        KernelAssert.That(boot.Duration >= boot.Config.Timeout && boot.Duration < boot.Config.Timeout + TimeSpan.FromSeconds(15),
+            $"crash=hang: ran {boot.Duration.TotalSeconds:0.0} s for a {boot.Config.Timeout.TotalSeconds:0} s timeout.", boot);
+        KernelAssert.That(!boot.Report.Panicked, "crash=hang: the kernel panicked instead of spinning.", boot);
+    }
+
+    [Fact]
+    public async Task Selftest_only_runs_exactly_the_named_subset()
+    {
+        var boot = await Boot(SelftestOnly);
+        var r = boot.Report;
+        var reported = r.Tests.Select(t => t.Name).OrderBy(n => n, StringComparer.Ordinal).ToList();
+        var expected = OnlySubset.OrderBy(n => n, StringComparer.Ordinal).ToList();
+        KernelAssert.That(reported.SequenceEqual(expected),
+            $"{SelftestOnly.Cmdline}: reported [{string.Join(", ", reported)}], expected [{string.Join(", ", expected)}].", boot);
+        KernelAssert.That(boot.Verdict == BootVerdict.Passed && r.SummaryPassed == expected.Count,
+            $"{SelftestOnly.Cmdline}: verdict {boot.Verdict}, N = {r.SummaryPassed}; expected Passed with N = {expected.Count}.", boot);
+    }
+
+    /// <summary>
+    /// Why the UEFI half of the matrix uses 64 MiB instead of 32: OVMF itself takes an exception in 32 MiB.
+    /// If this starts failing because the boot gets through, a newer OVMF fits in 32 MiB: put uefi-*-32M
+    /// back in KernelMatrix.Configs.
+    /// </summary>
+    [Fact]
+    public async Task Uefi_at_32_MiB_fails_inside_OVMF_before_the_kernel()
+    {
+        var boot = await Boot(Uefi32M);
+        KernelAssert.That(boot.Verdict != BootVerdict.Passed,
+            "OVMF now boots the kernel in 32 MiB: add uefi-pc-32M and uefi-q35-32M to KernelMatrix.Configs.", boot);
+        KernelAssert.That(boot.FirmwareCrashed,
+            $"UEFI 32 MiB: expected OVMF's own exception dump, got verdict {boot.Verdict}.", boot);
+        KernelAssert.That(boot.Report.Tests.Count == 0 && !boot.Report.Panicked,
+            "UEFI 32 MiB: the kernel ran, so the failure is the kernel's, not the firmware's.", boot);
+    }
+}
