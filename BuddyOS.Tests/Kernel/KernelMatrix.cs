@@ -27,7 +27,16 @@ public static class KernelMatrix
     /// </summary>
     public static readonly string[] KnownTests =
     {
-        "placeholder",
+        "heap_test",
+        "list_growth",
+        "many_short_lived",
+        "long_lived",
+        "alignment",
+        "reallocate",
+        "exhaustion",
+        "bad_free",
+        "strings",
+        "runtime",
     };
 
     public static BootConfig Get(string name) =>

@@ -91,6 +91,10 @@ public sealed class KernelNegativeTests
         KernelAssert.That(boot.Duration >= boot.Config.Timeout && boot.Duration < boot.Config.Timeout + TimeSpan.FromSeconds(15),
             $"crash=hang: ran {boot.Duration.TotalSeconds:0.0} s for a {boot.Config.Timeout.TotalSeconds:0} s timeout.", boot);
         KernelAssert.That(!boot.Report.Panicked, "crash=hang: the kernel panicked instead of spinning.", boot);
+        // Under SeaBIOS only the kernel writes to COM1: output proves the hang is the kernel's, not a boot that never got there.
+        KernelAssert.That(boot.Report.Lines.Count > 0, "crash=hang: no serial output at all: the kernel never started.", boot);
+        KernelAssert.That(!boot.Report.HasSummary || boot.Report.SummaryFailed == 0,
+            "crash=hang: a failing self-test report before the hang.", boot);
     }
 
     [Fact]
@@ -117,7 +121,7 @@ public sealed class KernelNegativeTests
         var boot = await Boot(Uefi32M);
         KernelAssert.That(boot.Verdict != BootVerdict.Passed,
             "OVMF now boots the kernel in 32 MiB: add uefi-pc-32M and uefi-q35-32M to KernelMatrix.Configs.", boot);
-        KernelAssert.That(boot.FirmwareCrashed,
+        KernelAssert.That(boot.LoaderFailure == QemuRunner.LoaderFailureMarkers[0].Meaning,
             $"UEFI 32 MiB: expected OVMF's own exception dump, got verdict {boot.Verdict}.", boot);
         KernelAssert.That(boot.Report.Tests.Count == 0 && !boot.Report.Panicked,
             "UEFI 32 MiB: the kernel ran, so the failure is the kernel's, not the firmware's.", boot);

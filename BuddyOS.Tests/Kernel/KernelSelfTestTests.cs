@@ -46,7 +46,7 @@ public sealed class KernelSelfTestTests
         var r = boot.Report;
         _output.WriteLine(boot.Describe(tailLines: 15));
         KernelAssert.That(!boot.Hung, $"{config}: the boot HUNG (killed after {boot.Config.Timeout.TotalSeconds:0} s).", boot);
-        KernelAssert.That(!boot.FirmwareCrashed, $"{config}: the firmware crashed before the kernel ran.", boot);
+        KernelAssert.That(boot.LoaderFailure == null, $"{config}: the boot died before the kernel ran: {boot.LoaderFailure}.", boot);
         KernelAssert.That(!r.Panicked, $"{config}: the kernel panicked.", boot);
         KernelAssert.That(r.HasSummary, $"{config}: no closing 'selftest: N passed, M failed' line.", boot);
         KernelAssert.That(r.SummaryLineCount == 1, $"{config}: the closing line appeared {r.SummaryLineCount} times.", boot);

@@ -30,8 +30,8 @@ public enum BootVerdict
     Panicked,
     /// <summary>Still running when the timeout ran out; QEMU was killed.</summary>
     Hung,
-    /// <summary>The firmware (OVMF) raised an exception of its own before the kernel ran.</summary>
-    FirmwareCrashed,
+    /// <summary>The firmware (OVMF) or GRUB failed before the kernel ran (see <see cref="BootResult.LoaderFailure"/>).</summary>
+    LoaderFailed,
     /// <summary>Anything else: status 0 (triple fault under -no-reboot), an unknown status, or an inconsistent report.</summary>
     Broken,
     /// <summary>QEMU could not be started, or the ISO could not be built.</summary>
@@ -46,7 +46,8 @@ public sealed class BootResult
     public required string CommandLine { get; init; }
     public int? ExitStatus { get; init; }
     public bool Hung { get; init; }
-    public bool FirmwareCrashed { get; init; }
+    /// <summary>Set when the serial log showed the firmware or GRUB giving up; QEMU was then stopped at once.</summary>
+    public string? LoaderFailure { get; init; }
     public TimeSpan Duration { get; init; }
     public string SerialLog { get; init; } = "";
     public string SerialLogPath { get; init; } = "";
@@ -70,7 +71,7 @@ public sealed class BootResult
         {
             if (SetupError != null) return BootVerdict.NotRun;
             if (Hung) return BootVerdict.Hung;
-            if (FirmwareCrashed) return BootVerdict.FirmwareCrashed;
+            if (LoaderFailure != null) return BootVerdict.LoaderFailed;
             var r = Report;
             if (r.Panicked || ExitStatus == 37) return BootVerdict.Panicked;
             if (ExitStatus == 35 || r.FailLines > 0 || r.SummaryFailed > 0) return BootVerdict.Failed;
@@ -92,7 +93,7 @@ public sealed class BootResult
             sb.Append("setup error:\n").Append(SetupError.TrimEnd()).Append('\n');
         sb.Append("qemu status: ").Append(DescribeStatus(ExitStatus))
           .Append(Hung ? $"; HUNG: killed after {Config.Timeout.TotalSeconds:0} s" : "")
-          .Append(FirmwareCrashed ? "; firmware exception (killed)" : "")
+          .Append(LoaderFailure != null ? $"; stopped: {LoaderFailure}" : "")
           .Append($"; {Duration.TotalSeconds:0.0} s\n");
         sb.Append("closing line: ").Append(r.HasSummary
             ? $"{r.SummaryPassed} passed, {r.SummaryFailed} failed" + (r.SummaryLineCount > 1 ? $" (seen {r.SummaryLineCount} times)" : "")
@@ -122,8 +123,17 @@ public static class QemuRunner
 {
     public static readonly TimeSpan DefaultBootTimeout = TimeSpan.FromSeconds(60);
     public const string QemuBinary = "qemu-system-x86_64";
-    /// <summary>OVMF's exception dump. OVMF spins after printing it, so the boot is stopped right away.</summary>
-    public const string FirmwareExceptionMarker = "!!!! X64 Exception";
+    /// <summary>
+    /// Serial output that means the boot died before the kernel: OVMF's exception dump (OVMF spins after it) and
+    /// GRUB giving up (it then waits for a key in its menu). The boot is stopped as soon as one shows up.
+    /// </summary>
+    public static readonly (string Marker, string Meaning)[] LoaderFailureMarkers =
+    {
+        ("!!!! X64 Exception", "OVMF raised an exception of its own"),
+        // GRUB's error for a failed multiboot2 load (the line before says why); it then waits for keys.
+        ("error: you need to load the kernel first", "GRUB could not load the kernel"),
+        ("Failed to boot both default and fallback entries", "GRUB could not boot the kernel"),
+    };
 
     public static string? FindOvmf()
     {
@@ -218,7 +228,8 @@ public static class QemuRunner
         p.BeginErrorReadLine();
         p.BeginOutputReadLine();
 
-        bool hung = false, firmwareCrashed = false;
+        bool hung = false;
+        string? loaderFailure = null;
         var exited = p.WaitForExitAsync();
         while (true)
         {
@@ -226,14 +237,17 @@ public static class QemuRunner
             if (left <= TimeSpan.Zero) { hung = true; break; }
             var tick = Task.Delay(left < TimeSpan.FromMilliseconds(250) ? left : TimeSpan.FromMilliseconds(250));
             if (await Task.WhenAny(exited, tick) == exited) break;
-            if (config.Firmware == Firmware.Uefi && ReadSerial(serialPath).Contains(FirmwareExceptionMarker))
+            var sofar = ReadSerial(serialPath);
+            foreach (var (marker, meaning) in LoaderFailureMarkers)
+                if (sofar.Contains(marker, StringComparison.Ordinal))
+                    loaderFailure = meaning;
+            if (loaderFailure != null)
             {
                 await Task.Delay(500); // let OVMF finish its register dump
-                firmwareCrashed = true;
                 break;
             }
         }
-        if (hung || firmwareCrashed)
+        if (hung || loaderFailure != null)
         {
             try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
             await p.WaitForExitAsync();
@@ -251,9 +265,9 @@ public static class QemuRunner
             Config = config,
             IsoPath = iso,
             CommandLine = command,
-            ExitStatus = hung || firmwareCrashed ? null : p.ExitCode,
+            ExitStatus = hung || loaderFailure != null ? null : p.ExitCode,
             Hung = hung,
-            FirmwareCrashed = firmwareCrashed,
+            LoaderFailure = loaderFailure,
             Duration = sw.Elapsed,
             SerialLog = serial,
             SerialLogPath = serialPath,

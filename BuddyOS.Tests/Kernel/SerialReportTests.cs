@@ -3,14 +3,14 @@ namespace BuddyOS.Tests.Kernel;
 /// <summary>The serial-report parser and verdicts on hand-written logs (no QEMU).</summary>
 public sealed class SerialReportTests
 {
-    private static BootResult Result(string log, int? status, bool hung = false, bool firmware = false) => new()
+    private static BootResult Result(string log, int? status, bool hung = false, string? loader = null) => new()
     {
         Config = BootConfig.Create(Firmware.Bios, "pc", 32),
         IsoPath = "x.iso",
         CommandLine = "qemu",
         ExitStatus = status,
         Hung = hung,
-        FirmwareCrashed = firmware,
+        LoaderFailure = loader,
         SerialLog = log,
         Report = SerialReport.Parse(log),
     };
@@ -72,7 +72,7 @@ public sealed class SerialReportTests
         Assert.Equal(BootVerdict.Failed, Result("[PASS] a\n[FAIL] b: no\nselftest: 1 passed, 1 failed\n", 35).Verdict);
         Assert.Equal(BootVerdict.Failed, Result("[PASS] a\n[FAIL] b: no\nselftest: 1 passed, 1 failed\n", 33).Verdict);
         Assert.Equal(BootVerdict.Hung, Result("[PASS] a\n", null, hung: true).Verdict);
-        Assert.Equal(BootVerdict.FirmwareCrashed, Result("!!!! X64 Exception Type - 0E(#PF - Page-Fault)\n", null, firmware: true).Verdict);
+        Assert.Equal(BootVerdict.LoaderFailed, Result("!!!! X64 Exception Type - 0E(#PF - Page-Fault)\n", null, loader: "OVMF").Verdict);
     }
 
     [Fact]

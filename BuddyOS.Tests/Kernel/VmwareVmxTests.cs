@@ -61,9 +61,10 @@ public sealed partial class VmwareVmxTests
             found.Add($"{dev}.fileName = \"{file}\" -> {resolved}");
             if (resolved != expected) continue;
             Check(IsTrue(d, dev + ".present"), $"{dev} points at the ISO but {dev}.present is not TRUE.", text);
-            // The controller the CD hangs off must be present too (ide1:0 -> ide1).
+            // A SATA/SCSI controller must be declared present (sata0:1 -> sata0); the two IDE channels are built in.
             var controller = dev.Split(':')[0];
-            Check(IsTrue(d, controller + ".present"), $"{dev} points at the ISO but its controller {controller}.present is not TRUE.", text);
+            Check(controller.StartsWith("ide") || IsTrue(d, controller + ".present"),
+                $"{dev} points at the ISO but its controller {controller}.present is not TRUE.", text);
             Check(!d.TryGetValue(dev + ".startconnected", out var sc) || sc.Equals("TRUE", StringComparison.OrdinalIgnoreCase),
                 $"{dev}.startConnected is \"{sc}\": the CD would not be inserted at power-on.", text);
             return;
