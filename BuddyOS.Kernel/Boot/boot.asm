@@ -141,13 +141,13 @@ long_mode_entry:
 
     call idt_install
 
-    ; kmain(mbi, HEAP_BOTTOM, HEAP_TOP, metadata, metadataEnd, scratch)
+    ; kmain(mbi, HEAP_BOTTOM, HEAP_TOP, metadata, metadataEnd, kernelEnd)
     mov edi, ebx                        ; multiboot2 info (physical == virtual)
     mov rsi, HEAP_BOTTOM
     mov rdx, HEAP_TOP
     mov rcx, HEAP_METADATA
     mov r8, HEAP_METADATA_END
-    mov r9, SCRATCH_BOTTOM
+    mov r9, __bss_end                   ; the first byte after the kernel image
     call kmain                          ; rsp is 16-byte aligned at the call, as the ABI wants
 
     ; kmain never returns (it exits QEMU or halts); if it ever does, stop here.
@@ -190,8 +190,3 @@ HEAP_METADATA:
     resb HEAP_META_SIZE
 HEAP_METADATA_END:
 
-; A second 4 MiB for the self-tests that need a fresh heap (exhaustion) and for the bump-heap benchmark,
-; so neither disturbs the kernel heap that `new` uses.
-align 4096
-SCRATCH_BOTTOM:
-    resb HEAP_SIZE

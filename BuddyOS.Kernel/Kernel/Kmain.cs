@@ -11,7 +11,7 @@ namespace BuddyOS.Kernel
     internal static unsafe class Kmain
     {
         [UnmanagedCallersOnly(EntryPoint = "kmain")]
-        private static void Main(byte* multibootInfo, byte* heapBottom, byte* heapTop, byte* metadata, byte* metadataEnd, byte* scratch)
+        private static void Main(byte* multibootInfo, byte* heapBottom, byte* heapTop, byte* metadata, byte* metadataEnd, byte* kernelEnd)
         {
             Serial.Initialize();
             VgaText.Clear();
@@ -24,6 +24,19 @@ namespace BuddyOS.Kernel
             string hypervisor = Hypervisor.Vendor();
             BootReport.Print(options, hypervisor, staticBases);
 
+            // A second 4 MiB, for the tests that need a heap of their own and for the benchmark, comes from
+            // the boot memory map rather than .bss: the image stays small enough for every firmware to load.
+            byte* scratch = Multiboot.FindFreeRange(multibootInfo, kernelEnd, ScratchHeap.Size);
+            Console.Write("scratch: ");
+            if (scratch == null)
+                Console.WriteLine("no free 4 MiB in the memory map: the tests that need it will fail");
+            else
+            {
+                Console.Write("4 MiB of RAM from the memory map at ");
+                Console.WriteHex((ulong)scratch, 8);
+                Console.WriteLine();
+            }
+
             if (options.Crash == "null")
                 CrashWithNullDereference();
             else if (options.Crash == "hang")
@@ -33,7 +46,8 @@ namespace BuddyOS.Kernel
             }
 
             TestResults results = SelfTests.Run(options, scratch);
-            Benchmark.Run(scratch, Hypervisor.IsQemuTcg(hypervisor));
+            if (scratch != null)
+                Benchmark.Run(scratch, Hypervisor.IsQemuTcg(hypervisor));
 
             bool success = results.Failed == 0 && results.Passed > 0;
             Console.WriteLine(success ? "BuddyOS: all self-tests passed" : "BuddyOS: SELF-TESTS FAILED");

@@ -1,17 +1,59 @@
-// The one thing BuddyOS reads from the multiboot2 information: the kernel command line (tag 1).
-// Layout: uint totalSize, uint reserved, then tags {uint type, uint size, payload}, each 8-aligned,
-// ending with a type-0 tag.
+// What BuddyOS reads from the multiboot2 information: the kernel command line (tag 1) and the memory
+// map (tag 6). Layout: uint totalSize, uint reserved, then tags {uint type, uint size, payload}, each
+// 8-aligned, ending with a type-0 tag.
 namespace BuddyOS.Kernel
 {
     internal static unsafe class Multiboot
     {
         private const uint TagEnd = 0;
         private const uint TagCommandLine = 1;
+        private const uint TagMemoryMap = 6;
+        private const uint MemoryAvailable = 1;
+        private const ulong IdentityMapped = 4UL << 30;   // what Boot/boot.asm maps
 
         public static string CommandLine(byte* info)
         {
+            byte* tag = info == null ? null : FindTag(info, TagCommandLine);
+            return tag == null ? "" : string.FromAscii(tag + 8, (int)*(uint*)(tag + 4) - 8);
+        }
+
+        // The lowest naturally aligned `size` bytes of available RAM above the kernel image that the boot
+        // page tables map and the multiboot2 information does not use; null when the map has none.
+        // `size` must be a power of two.
+        public static byte* FindFreeRange(byte* info, byte* kernelEnd, ulong size)
+        {
             if (info == null)
-                return "";
+                return null;
+            ulong infoStart = (ulong)info, infoEnd = infoStart + *(uint*)info;
+            byte* tag = FindTag(info, TagMemoryMap);
+            if (tag == null)
+                return null;
+            uint tagSize = *(uint*)(tag + 4);
+            uint entrySize = *(uint*)(tag + 8);
+            if (entrySize < 24)
+                return null;
+            ulong best = 0;
+            for (byte* entry = tag + 16; entry + entrySize <= tag + tagSize; entry += entrySize)
+            {
+                ulong start = *(ulong*)entry, end = start + *(ulong*)(entry + 8);
+                if (*(uint*)(entry + 16) != MemoryAvailable)
+                    continue;
+                if (start < (ulong)kernelEnd)
+                    start = (ulong)kernelEnd;
+                for (ulong at = (start + size - 1) & ~(size - 1); at + size <= end && at + size <= IdentityMapped; at += size)
+                {
+                    if (at < infoEnd && infoStart < at + size)
+                        continue;   // GRUB's information lives here
+                    if (best == 0 || at < best)
+                        best = at;
+                    break;
+                }
+            }
+            return (byte*)best;
+        }
+
+        private static byte* FindTag(byte* info, uint wanted)
+        {
             uint totalSize = *(uint*)info;
             byte* tag = info + 8;
             while (tag + 8 <= info + totalSize)
@@ -20,11 +62,11 @@ namespace BuddyOS.Kernel
                 uint size = *(uint*)(tag + 4);
                 if (type == TagEnd || size < 8)
                     break;
-                if (type == TagCommandLine)
-                    return string.FromAscii(tag + 8, (int)size - 8);
+                if (type == wanted)
+                    return tag;
                 tag += (size + 7) & ~7u;
             }
-            return "";
+            return null;
         }
     }
 }

@@ -1,4 +1,4 @@
-// A fresh buddy heap over the scratch region (SCRATCH_BOTTOM, 4 MiB) for tests that need a heap
+// A fresh buddy heap over the scratch region (4 MiB of RAM found in the memory map) for tests that need a heap
 // nobody else uses: exhaustion must be able to see "one whole free 4 MiB block" at the end.
 using BuddyOS.Heap;
 
@@ -13,6 +13,7 @@ namespace BuddyOS.Kernel.SelfTest
         private static nuint s_metadataBytes;
 
         public static byte* Region => s_region;
+        public static bool Available => s_region != null;
 
         public static void Initialize(byte* region)
         {

@@ -9,6 +9,8 @@ namespace BuddyOS.Kernel.SelfTest
         // the buddy is taken moves and keeps the contents.
         public static void Reallocate(TestContext t)
         {
+            if (!t.Check(ScratchHeap.Available, "a free 4 MiB of RAM in the boot memory map"))
+                return;
             BuddyHeap heap = ScratchHeap.CreateFresh();
             heap.TryAllocate(64, 16, out byte* a);
             t.Check(a == ScratchHeap.Region, "first block at the region start");
@@ -33,6 +35,8 @@ namespace BuddyOS.Kernel.SelfTest
         // Allocate until OutOfMemory, free everything: the heap is one free 4 MiB block again.
         public static void Exhaustion(TestContext t)
         {
+            if (!t.Check(ScratchHeap.Available, "a free 4 MiB of RAM in the boot memory map"))
+                return;
             BuddyHeap heap = ScratchHeap.CreateFresh();
             const int MaxBlocks = 8192;
             nint[] blocks = new nint[MaxBlocks];
