@@ -197,6 +197,20 @@ public unsafe partial struct BuddyHeap
     // Each minimum block owns 2^SlackShift bits. A block of order k owns its minimum blocks' bits; the first
     // min(2^(SlackShift + k), 64) of them, naturally aligned, hold its slack (block size - requested size).
 
+    /// <summary>The requested size of a live block: exact, or its block size without the slack store.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly nuint RequestedOf(int order, nuint offset, nuint blockSize)
+        => _s->ExactRequested ? blockSize - ReadSlack(order, offset) : blockSize;
+
+    /// <summary>Records a live block's requested size; returns the figure the statistics count for it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private nuint RecordRequested(int order, nuint offset, nuint blockSize, nuint size)
+    {
+        if (!_s->ExactRequested) return blockSize;
+        WriteSlack(order, offset, blockSize - size);
+        return size;
+    }
+
     private readonly nuint ReadSlack(int order, nuint offset)
     {
         BuddyState* s = _s;

@@ -49,7 +49,7 @@ public unsafe partial struct BuddyHeap
             }
             else
             {
-                nuint slack = ReadSlack(order, offset);
+                nuint slack = s->ExactRequested ? ReadSlack(order, offset) : 0;
                 if (slack >= size) return HeapViolation.At(ViolationKind.SlackOutOfRange, offset, order);
                 held += size;
                 requested += size - slack;

@@ -101,3 +101,31 @@ public unsafe class BuddyHeapReallocTests
         _ = a;
     }
 }
+
+public unsafe class BuddyHeapLeanModeTests
+{
+    [Fact]
+    public void Without_exact_requested_sizes_statistics_count_block_sizes()
+    {
+        using var f = new HeapFixture(4096, 9);
+        Assert.Equal(HeapStatus.Ok, BuddyHeap.TryCreate(f.Region, 4096, 9, f.Metadata, f.MetadataBytes, out f.Heap, exactRequestedBytes: false));
+        byte* a = f.Alloc(100);
+        byte* b = f.Alloc(20);
+        HeapStatistics st = f.Heap.GetStatistics();
+        Assert.Equal((nuint)(128 + 32), st.HeldBytes);
+        Assert.Equal(st.HeldBytes, st.RequestedBytes);
+        Assert.Equal((ulong)0, st.InternalFragmentationPpm);
+        Assert.Equal(HeapStatus.Ok, f.Heap.TryGetRequestedSize(a, out nuint requested));
+        Assert.Equal((nuint)128, requested);
+        new Span<byte>(a, 128).Fill(0x5A);
+        f.Alloc(16);                                          // a's buddy region is taken: growth moves
+        Assert.Equal(HeapStatus.Ok, f.Heap.TryReallocate(a, 1000, out byte* moved));
+        Assert.True(moved != a);
+        Assert.True(new ReadOnlySpan<byte>(moved, 128).IndexOfAnyExcept((byte)0x5A) < 0);   // the whole old block came along
+        f.AssertClean();
+        Assert.Equal(HeapStatus.Ok, f.Heap.Free(moved));
+        Assert.Equal(HeapStatus.Ok, f.Heap.Free(b));
+        Assert.Equal(HeapStatus.DoubleFree, f.Heap.Free(b));
+        f.AssertClean();
+    }
+}
