@@ -49,6 +49,18 @@ public static unsafe class Profile
         tb.Free(probeTb, 16, 8);
         tb.Free(pinTb, 16, 8);
         Console.WriteLine($"alloc+free 16 B on an empty 4 MiB heap (18 splits, 18 merges): BuddyOS.Heap {Time(() => { for (int i = 0; i < N / 10; i++) heap.Free(heap.Allocate(16, 8)); }) * 10,6:F1} ns   textbook {Time(() => { for (int i = 0; i < N / 10; i++) tb.Free(tb.Allocate(16, 8), 16, 8); }) * 10,6:F1} ns");
+
+        // The same two loops on a heap created without exact requested sizes (no slack store).
+        using var region3 = new Support.NativeRegion(Runner.KernelHeapSize);
+        nuint leanBytes = BuddyOS.Heap.BuddyHeap.MetadataBytes(Runner.KernelHeapSize, BuddyHeapAllocator.OrdersFor(Runner.KernelHeapSize));
+        byte* leanMeta = (byte*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc(leanBytes, 64);
+        BuddyOS.Heap.BuddyHeap.TryCreate(region3.Start, region3.Size, BuddyHeapAllocator.OrdersFor(region3.Size), leanMeta, leanBytes,
+            out BuddyOS.Heap.BuddyHeap lean, exactRequestedBytes: false);
+        byte* a = lean.Allocate(16, 8), b = lean.Allocate(16, 8), c = lean.Allocate(16, 8);
+        Console.WriteLine($"exactRequestedBytes: false, alloc+free 16 B (no merge): {Time(() => { for (int i = 0; i < N; i++) lean.Free(lean.Allocate(16, 8)); }),6:F1} ns");
+        lean.Free(a); lean.Free(b); lean.Free(c);
+        Console.WriteLine($"exactRequestedBytes: false, alloc+free 16 B on an empty heap: {Time(() => { for (int i = 0; i < N / 10; i++) lean.Free(lean.Allocate(16, 8)); }) * 10,6:F1} ns");
+        System.Runtime.InteropServices.NativeMemory.AlignedFree(leanMeta);
         buddy.Release();
         textbook.Release();
         return 0;

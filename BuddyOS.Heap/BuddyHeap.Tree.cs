@@ -211,6 +211,7 @@ public unsafe partial struct BuddyHeap
         return size;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly nuint ReadSlack(int order, nuint offset)
     {
         BuddyState* s = _s;
@@ -226,6 +227,7 @@ public unsafe partial struct BuddyHeap
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void WriteSlack(int order, nuint offset, nuint slack)
     {
         BuddyState* s = _s;
