@@ -49,7 +49,7 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
     /// <paramref name="exactRequestedBytes"/> (the default) keeps each live block's requested size, so
     /// <see cref="HeapStatistics.RequestedBytes"/> and fragmentation are exact and a moving reallocation copies
     /// only what was asked for. That costs one access to the slack store per allocation and free (about a
-    /// fifth of the time of a small allocate/free pair on the host); with false, a block's requested size is
+    /// fifth to a third of the time of a small allocate/free pair on the host); with false, a block's requested size is
     /// taken to be its block size everywhere: statistics then count held bytes as requested.
     /// </para>
     /// </summary>
