@@ -134,11 +134,8 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
         {
             nuint need = size > alignment ? size : alignment;
             int order = Bits.HighestBit((ulong)((need - 1) >> s->MinShift)) + 1;
-            ulong candidates = s->NonEmpty >> order;
-            if (candidates != 0)
+            if (TakeFromLists(s, order, out nuint offset))
             {
-                int from = order + Bits.TrailingZeros(candidates);
-                nuint offset = SplitDown(s, from, order, PopFirst(s, from));
                 Account(s, order, offset, size);
                 block = s->Base + offset;
                 return HeapStatus.Ok;
@@ -156,21 +153,28 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
         HeapStatus status = OrderFor(size, alignment, out int order);
         if (status != HeapStatus.Ok) return status;
         BuddyState* s = _s;
-        nuint offset;
-        if (alignment <= s->NaturalAlignmentLimit)
-        {
-            ulong candidates = s->NonEmpty >> order;
-            if (candidates == 0) return HeapStatus.OutOfMemory;
-            int from = order + Bits.TrailingZeros(candidates);
-            offset = SplitDown(s, from, order, PopFirst(s, from));
-        }
-        else if (!TryPlace(order, alignment, out offset))
-        {
-            return HeapStatus.OutOfMemory;
-        }
+        bool found = alignment <= s->NaturalAlignmentLimit
+            ? TakeFromLists(s, order, out nuint offset)
+            : TryPlace(order, alignment, out offset);
+        if (!found) return HeapStatus.OutOfMemory;
         Account(s, order, offset, size);
         block = s->Base + offset;
         return HeapStatus.Ok;
+    }
+
+    /// <summary>Takes the smallest free block of at least <paramref name="order"/> and splits it down to it. O(orders).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TakeFromLists(BuddyState* s, int order, out nuint offset)
+    {
+        ulong candidates = s->NonEmpty >> order;
+        if (candidates == 0)
+        {
+            offset = 0;
+            return false;
+        }
+        int from = order + Bits.TrailingZeros(candidates);
+        offset = SplitDown(s, from, order, PopFirst(s, from));
+        return true;
     }
 
     /// <summary>Records a new live block: its slack, the counters and the peaks.</summary>
