@@ -7,11 +7,16 @@ MB2_BOOT_MAGIC  equ 0x36D76289
 HEAP_SIZE       equ 4 * 1024 * 1024
 HEAP_META_SIZE  equ 256 * 1024           ; BuddyHeap.MetadataBytes(4 MiB, 19 orders) = 229,888
 STACK_SIZE      equ 64 * 1024
+; The kernel sees the heap through a second mapping at 512 GiB (PML4 entry 1), not at its .bss address:
+; the collector scans stacks conservatively, and no small integer (a size, a count) can look like a
+; pointer into a heap that high.
+HEAP_VIRTUAL    equ 0x8000000000
 
 global _start
 global HEAP_BOTTOM
 global HEAP_TOP
 global boot_stack_bottom
+global boot_stack_top
 extern kmain
 extern idt_install
 extern __bss_start
@@ -117,6 +122,34 @@ build_page_tables:
     inc ecx
     cmp ecx, 512
     jne .pt_loop
+
+    ; HEAP_VIRTUAL .. +4 MiB -> HEAP_BOTTOM .. HEAP_TOP in 4 KiB pages (the region is only 4096-aligned).
+    mov eax, pdpt_heap
+    or eax, 3
+    mov [pml4 + 8 * (HEAP_VIRTUAL >> 39)], eax
+    mov eax, pd_heap
+    or eax, 3
+    mov [pdpt_heap], eax
+    xor ecx, ecx                        ; one page table per 2 MiB of heap
+.heap_pd_loop:
+    mov eax, ecx
+    shl eax, 12
+    add eax, page_tables_heap
+    or eax, 3
+    mov [pd_heap + ecx * 8], eax
+    inc ecx
+    cmp ecx, HEAP_SIZE >> 21
+    jne .heap_pd_loop
+    xor ecx, ecx
+.heap_pt_loop:
+    mov eax, ecx
+    shl eax, 12
+    add eax, HEAP_BOTTOM
+    or eax, 3
+    mov [page_tables_heap + ecx * 8], eax
+    inc ecx
+    cmp ecx, HEAP_SIZE >> 12
+    jne .heap_pt_loop
     ret
 
 bits 64
@@ -141,10 +174,10 @@ long_mode_entry:
 
     call idt_install
 
-    ; kmain(mbi, HEAP_BOTTOM, HEAP_TOP, metadata, metadataEnd, kernelEnd)
+    ; kmain(mbi, heapBottom, heapTop, metadata, metadataEnd, kernelEnd)
     mov edi, ebx                        ; multiboot2 info (physical == virtual)
-    mov rsi, HEAP_BOTTOM
-    mov rdx, HEAP_TOP
+    mov rsi, HEAP_VIRTUAL               ; the heap, as the kernel sees it
+    mov rdx, HEAP_VIRTUAL + HEAP_SIZE
     mov rcx, HEAP_METADATA
     mov r8, HEAP_METADATA_END
     mov r9, __bss_end                   ; the first byte after the kernel image
@@ -155,6 +188,11 @@ long_mode_entry:
     cli
     hlt
     jmp .halt
+
+global BuddyOS_HeapBottomPhysical
+BuddyOS_HeapBottomPhysical:             ; () -> the .bss address behind HEAP_VIRTUAL, for the boot report
+    mov eax, HEAP_BOTTOM
+    ret
 
 section .rodata
 align 16
@@ -174,6 +212,9 @@ pml4:           resb 4096
 pdpt:           resb 4096
 page_dirs:      resb 4 * 4096
 page_table_low: resb 4096
+pdpt_heap:      resb 4096
+pd_heap:        resb 4096
+page_tables_heap: resb (HEAP_SIZE >> 21) * 4096
 boot_stack_bottom:
                 resb STACK_SIZE
 boot_stack_top:

@@ -25,7 +25,7 @@ namespace BuddyOS.Kernel
             BuddyHeap buddy = ScratchHeap.CreateFresh();
             Result b = Measure(ref buddy, blocks);
 
-            byte* bumpMetadata = KernelHeap.AllocateForRuntime(BumpHeap.MetadataBytes(), 16);
+            byte* bumpMetadata = KernelHeap.AllocateRaw(BumpHeap.MetadataBytes(), 16);
             BumpHeap.TryCreate(scratch, ScratchHeap.Size, bumpMetadata, BumpHeap.MetadataBytes(), out BumpHeap bump);
             Result p = Measure(ref bump, blocks);
 
@@ -38,12 +38,10 @@ namespace BuddyOS.Kernel
             WriteLine("bench: buddy alloc ", b.AllocateCycles, " free ", b.FreeCycles);
             WriteLine("bench: bump  alloc ", p.AllocateCycles, " free ", p.FreeCycles);
             Console.Write("bench: buddy/bump ratio: alloc ");
-            WriteRatio(b.AllocateCycles, p.AllocateCycles);
-            Console.Write(", free ");
-            WriteRatio(b.FreeCycles, p.FreeCycles);
-            Console.WriteLine();
-            if (KernelHeap.SupportsFree)
-                KernelHeap.Free(blocks);
+            Console.WriteFraction(b.AllocateCycles, p.AllocateCycles);
+            Console.Write("x, free ");
+            Console.WriteFraction(b.FreeCycles, p.FreeCycles);
+            Console.WriteLine("x");
         }
 
         // Generic over the heap type so both are called directly, with no interface dispatch in the loop.
@@ -71,19 +69,6 @@ namespace BuddyOS.Kernel
             Console.Write(b);
             Console.WriteDecimal(free);
             Console.WriteLine(" per operation");
-        }
-
-        // x.yy without floating point.
-        private static void WriteRatio(ulong numerator, ulong denominator)
-        {
-            if (denominator == 0)
-                denominator = 1;
-            ulong hundredths = numerator * 100 / denominator;
-            Console.WriteDecimal(hundredths / 100);
-            Console.Write(".");
-            Console.Write((char)('0' + (int)(hundredths / 10 % 10)));
-            Console.Write((char)('0' + (int)(hundredths % 10)));
-            Console.Write("x");
         }
     }
 }

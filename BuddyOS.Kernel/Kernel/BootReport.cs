@@ -6,6 +6,11 @@ namespace BuddyOS.Kernel
 {
     internal static unsafe class BootReport
     {
+        // The heap's .bss address; the kernel uses it through a mapping at 512 GiB (Boot/boot.asm).
+        [System.Runtime.RuntimeImport("BuddyOS_HeapBottomPhysical")]
+        [System.Runtime.CompilerServices.MethodImplAttribute(System.Runtime.CompilerServices.MethodImplOptions.InternalCall)]
+        private static extern byte* HeapBottomPhysical();
+
         public static void Print(CommandLine options, string hypervisor, int staticBases)
         {
             Console.Write("cmdline: \"");
@@ -15,11 +20,15 @@ namespace BuddyOS.Kernel
             Console.WriteLine(hypervisor.Length == 0 ? "no hypervisor reported" : string.Concat("hypervisor \"", hypervisor, "\""));
             Console.Write("heap: ");
             Console.Write(KernelHeap.Kind);
-            Console.Write(" heap, HEAP_BOTTOM=");
-            Console.WriteHex((ulong)KernelHeap.Bottom, 8);
+            Console.Write(" heap at ");
+            Console.WriteHex((ulong)KernelHeap.Bottom, 10);
+            Console.Write("..");
+            Console.WriteHex((ulong)KernelHeap.Top, 10);
+            Console.Write(" = HEAP_BOTTOM=");
+            Console.WriteHex((ulong)HeapBottomPhysical(), 8);
             Console.Write(" HEAP_TOP=");
-            Console.WriteHex((ulong)KernelHeap.Top, 8);
-            Console.Write(" (");
+            Console.WriteHex((ulong)HeapBottomPhysical() + (ulong)(KernelHeap.Top - KernelHeap.Bottom), 8);
+            Console.Write(" in .bss (");
             Console.WriteDecimal((ulong)(KernelHeap.Top - KernelHeap.Bottom) / 1024);
             Console.Write(" KiB), metadata ");
             Console.WriteDecimal((ulong)KernelHeap.MetadataBytes);
@@ -30,7 +39,7 @@ namespace BuddyOS.Kernel
 
             object first = 42;   // the report's "first allocation": a boxed int
             Console.Write("first allocation: boxed int at ");
-            Console.WriteHex((ulong)Internal.Runtime.Allocator.AddressOf(first), 8);
+            Console.WriteHex((ulong)Internal.Runtime.Allocator.AddressOf(first), 10);
             Console.WriteLine();
             PrintStatistics(KernelHeap.Statistics);
 #if !KERNEL_HEAP_BUMP

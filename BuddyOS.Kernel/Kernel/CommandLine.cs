@@ -1,15 +1,20 @@
 // Kernel options from the multiboot2 command line, space separated:
 //   selftest=fail            add one test that fails on purpose (checks the failure path end to end)
+//   selftest=full            run every self-test at full size (the default boot is sized for speed)
 //   selftest.only=a,b        run only the named tests
 //   crash=null | crash=hang  null dereference after the banner / spin forever with interrupts off
+//   crash=oom                keep more live data than the heap holds: the out-of-memory panic
+//   gc.stress=N              collect before every Nth object allocation
 namespace BuddyOS.Kernel
 {
     internal sealed class CommandLine
     {
         public string Raw = "";
         public bool AddFailingTest;
+        public bool Full;
         public string OnlyTests;     // null: all tests
-        public string Crash;         // null, "null" or "hang"
+        public string Crash;         // null, "null", "hang" or "oom"
+        public ulong GcStress;       // 0: off
 
         public static CommandLine Parse(string raw)
         {
@@ -32,10 +37,28 @@ namespace BuddyOS.Kernel
         {
             if (word == "selftest=fail")
                 AddFailingTest = true;
+            else if (word == "selftest=full")
+                Full = true;
             else if (word.StartsWith("selftest.only="))
                 OnlyTests = word.Substring(14, word.Length - 14);
             else if (word.StartsWith("crash="))
                 Crash = word.Substring(6, word.Length - 6);
+            else if (word.StartsWith("gc.stress="))
+                GcStress = ParseDecimal(word, 10);
+        }
+
+        // Digits from `start` to the end; 0 when there are none or anything else follows.
+        private static ulong ParseDecimal(string word, int start)
+        {
+            ulong value = 0;
+            for (int i = start; i < word.Length; i++)
+            {
+                char c = word[i];
+                if (c < '0' || c > '9')
+                    return 0;
+                value = value * 10 + (ulong)(c - '0');
+            }
+            return value;
         }
 
         // Whether a test named `name` is selected by selftest.only (a comma-separated list).

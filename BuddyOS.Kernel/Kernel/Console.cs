@@ -63,6 +63,16 @@ namespace BuddyOS.Kernel
             WriteDecimal((ulong)value);
         }
 
+        // numerator / denominator as x.yy, without floating point (a zero denominator counts as 1).
+        public static void WriteFraction(ulong numerator, ulong denominator)
+        {
+            ulong hundredths = numerator * 100 / (denominator == 0 ? 1 : denominator);
+            WriteDecimal(hundredths / 100);
+            Write('.');
+            Write((char)('0' + (int)(hundredths / 10 % 10)));
+            Write((char)('0' + (int)(hundredths % 10)));
+        }
+
         public static void WriteHex(ulong value, int digits = 16)
         {
             Write("0x");

@@ -1,12 +1,16 @@
 // The one heap behind `new`: the buddy heap over HEAP_BOTTOM..HEAP_TOP (or, built with
-// -p:KernelHeap=Bump, the tutorial bump heap over the same region). There is no GC: objects live
-// until someone calls Free. Running out is a panic naming the size and alignment.
+// -p:KernelHeap=Bump, the tutorial bump heap over the same region). Objects are given back by the
+// collector (GarbageCollection/Collector); Free stays for code that wants to return memory at once.
+// Two kinds of block come from here: objects (what `new` makes: the collector knows them by their object
+// bit and sweeps them when unreachable) and raw blocks (memory a caller manages itself: never swept).
+// Running out, after a collection, is a panic naming the size, the alignment and what the collection freed.
 #if KERNEL_HEAP_BUMP
 using HeapImplementation = BuddyOS.Heap.BumpHeap;
 #else
 using HeapImplementation = BuddyOS.Heap.BuddyHeap;
 #endif
 using BuddyOS.Heap;
+using BuddyOS.Kernel.GarbageCollection;
 using Internal.Runtime;
 
 namespace BuddyOS.Kernel
@@ -15,6 +19,11 @@ namespace BuddyOS.Kernel
     {
         // 4 MiB in 19 orders: blocks from 16 bytes (the heap's floor) to the whole region.
         public const int Orders = 19;
+
+        // Objects need pointer alignment only; the smallest object (24 bytes) already takes a 32-byte block,
+        // which the collector's object map relies on (one bit per 32 bytes).
+        private const nuint ObjectAlignment = 8;
+        private const nuint SmallestObject = 24;
 
 #if KERNEL_HEAP_BUMP
         public const bool SupportsFree = false;
@@ -28,6 +37,10 @@ namespace BuddyOS.Kernel
         private static byte* s_bottom;
         private static byte* s_top;
         private static nuint s_metadataBytes;
+        private static ulong s_objectBytesAllocated;
+
+        // The bytes `new` asked for since boot (requested sizes): how much garbage the collector has seen through.
+        public static ulong ObjectBytesAllocated => s_objectBytesAllocated;
 
         public static byte* Bottom => s_bottom;
         public static byte* Top => s_top;
@@ -53,25 +66,56 @@ namespace BuddyOS.Kernel
 
         public static bool Contains(void* p) => p >= s_bottom && p < s_top;
 
-        // The allocation path of the runtime (RhpNewFast & co.): zeroed memory or a panic.
-        public static byte* AllocateForRuntime(nuint size, nuint alignment)
+        // The object path of the runtime (RhpNewFast & co.): zeroed memory with its object bit set, or a panic.
+        public static byte* AllocateObject(nuint size)
         {
-            if (s_bottom == null)
-                Panic.Fail("allocation before the kernel heap exists; size", size);
-            HeapStatus status = s_heap.TryAllocateZeroed(size, alignment, out byte* block);
-            if (status != HeapStatus.Ok)
-                Panic.OutOfMemory(size, alignment, HeapStatusNames.Name(status));
+            Collector.BeforeObjectAllocation();
+            s_objectBytesAllocated += size;
+            byte* block = AllocateRaw(size < SmallestObject ? SmallestObject : size, ObjectAlignment);
+            Collector.NoteObject(block);
             return block;
         }
 
-        // Returns an object's memory to the heap. The caller promises nothing references it any more.
-        public static HeapStatus TryFree(object obj) => s_heap.Free((byte*)Allocator.AddressOf(obj));
+        // Raw memory the caller manages (metadata for another heap, say): zeroed, never swept, or a panic.
+        public static byte* AllocateRaw(nuint size, nuint alignment)
+        {
+            HeapStatus status = TryAllocateRaw(size, alignment, out byte* block);
+            if (status != HeapStatus.Ok)
+                Panic.OutOfMemory(size, alignment, HeapStatusNames.Name(status), status == HeapStatus.OutOfMemory && Collector.IsReady);
+            return block;
+        }
+
+        // As AllocateRaw, with the heap's status instead of a panic. A failure collects and retries first.
+        public static HeapStatus TryAllocateRaw(nuint size, nuint alignment, out byte* block)
+        {
+            if (s_bottom == null)
+                Panic.Fail("allocation before the kernel heap exists; size", size);
+            HeapStatus status = s_heap.TryAllocateZeroed(size, alignment, out block);
+            if (status == HeapStatus.OutOfMemory && Collector.IsReady)
+            {
+                Collector.Collect();
+                status = s_heap.TryAllocateZeroed(size, alignment, out block);
+            }
+            return status;
+        }
+
+        // Returns an object's memory to the heap at once. The caller promises nothing references it any more.
+        public static HeapStatus TryFree(object obj) => TryFreeRaw((byte*)Allocator.AddressOf(obj));
 
         public static void Free(object obj)
         {
             HeapStatus status = TryFree(obj);
             if (status != HeapStatus.Ok)
                 Panic.Fail(HeapStatusNames.Name(status), (ulong)Allocator.AddressOf(obj));
+        }
+
+        // Any block, object or raw; the heap's status for a bad pointer, and then nothing changes.
+        public static HeapStatus TryFreeRaw(byte* block)
+        {
+            HeapStatus status = s_heap.Free(block);
+            if (status == HeapStatus.Ok)
+                Collector.ForgetBlock(block);
+            return status;
         }
 
         public static HeapStatistics Statistics => s_heap.GetStatistics();

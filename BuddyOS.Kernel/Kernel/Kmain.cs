@@ -1,8 +1,9 @@
 // The kernel's C# entry, called once by Boot/boot.asm in long mode with interrupts off.
 // Order matters: output first (so anything after can report), then the heap (so `new` works),
-// then static bases (they are heap objects), then everything else.
+// then static bases (they are heap objects), then the collector (its roots are those bases), then the rest.
 using System.Runtime.InteropServices;
 using BuddyOS.Kernel.Drivers;
+using BuddyOS.Kernel.GarbageCollection;
 using BuddyOS.Kernel.SelfTest;
 using Internal.Runtime.CompilerHelpers;
 
@@ -18,11 +19,15 @@ namespace BuddyOS.Kernel
             Console.WriteLine("BuddyOS: kernel up (x86-64 long mode, C# compiled by NativeAOT ilc)");
 
             KernelHeap.Initialize(heapBottom, heapTop, metadata, metadataEnd);
+            Collector.Initialize();   // the object map, before the first object
             int staticBases = StartupCodeHelpers.InitializeModules();
+            Collector.Start();        // its roots exist: from here on, garbage is collected
 
             CommandLine options = CommandLine.Parse(Multiboot.CommandLine(multibootInfo));
+            Collector.SetStress(options.GcStress);
             string hypervisor = Hypervisor.Vendor();
             BootReport.Print(options, hypervisor, staticBases);
+            CollectorReport.PrintConfiguration();
 
             // A second 4 MiB, for the tests that need a heap of their own and for the benchmark, comes from
             // the boot memory map rather than .bss: the image stays small enough for every firmware to load.
@@ -39,6 +44,8 @@ namespace BuddyOS.Kernel
 
             if (options.Crash == "null")
                 CrashWithNullDereference();
+            else if (options.Crash == "oom")
+                CrashWithOutOfMemory();
             else if (options.Crash == "hang")
             {
                 Console.WriteLine("crash=hang: spinning forever with interrupts off");
@@ -49,9 +56,22 @@ namespace BuddyOS.Kernel
             if (scratch != null)
                 Benchmark.Run(scratch, Hypervisor.IsQemuTcg(hypervisor));
 
+            CollectorReport.Print();
+
             bool success = results.Failed == 0 && results.Passed > 0;
             Console.WriteLine(success ? "BuddyOS: all self-tests passed" : "BuddyOS: SELF-TESTS FAILED");
             QemuExit.ExitAndHalt(success ? QemuExit.AllPassed : QemuExit.TestsFailed);
+        }
+
+        // Keeps every 64 KiB array it makes reachable: the collector can free nothing, so allocation must end in
+        // the out-of-memory panic (after a collection that freed what garbage there was).
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static void CrashWithOutOfMemory()
+        {
+            Console.WriteLine("crash=oom: keeping 64 KiB arrays reachable until the heap is full");
+            System.Collections.Generic.List<byte[]> kept = new System.Collections.Generic.List<byte[]>();
+            while (true)
+                kept.Add(new byte[64 * 1024]);
         }
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]

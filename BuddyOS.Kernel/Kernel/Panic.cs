@@ -53,7 +53,8 @@ namespace BuddyOS.Kernel
             End();
         }
 
-        public static void OutOfMemory(ulong size, ulong alignment, string status)
+        // collected: a collection ran just before the last try; what it gave back is printed.
+        public static void OutOfMemory(ulong size, ulong alignment, string status, bool collected)
         {
             Begin("out of memory");
             Console.Write("allocation of ");
@@ -62,6 +63,18 @@ namespace BuddyOS.Kernel
             Console.WriteDecimal(alignment);
             Console.Write(", failed: ");
             Console.WriteLine(status);
+            if (collected)
+            {
+                Console.Write("the collection before the last try freed ");
+                Console.WriteDecimal(BuddyOS.Kernel.GarbageCollection.Collector.LastBytesReclaimed);
+                Console.Write(" bytes (");
+                Console.WriteDecimal(BuddyOS.Kernel.GarbageCollection.Collector.LastObjectsReclaimed);
+                Console.Write(" objects); the heap holds ");
+                Console.WriteDecimal((ulong)KernelHeap.Statistics.HeldBytes);
+                Console.Write(" bytes, largest free block ");
+                Console.WriteDecimal((ulong)KernelHeap.Statistics.LargestFreeBlock);
+                Console.WriteLine(" bytes");
+            }
             End();
         }
 

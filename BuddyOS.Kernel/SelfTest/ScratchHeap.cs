@@ -20,7 +20,7 @@ namespace BuddyOS.Kernel.SelfTest
             s_region = region;
             s_metadataBytes = BuddyHeap.MetadataBytes(Size, KernelHeap.Orders);
             // The bookkeeping comes from the kernel heap; it stays for the whole boot.
-            s_metadata = KernelHeap.AllocateForRuntime(s_metadataBytes, 16);
+            s_metadata = KernelHeap.AllocateRaw(s_metadataBytes, 16);
         }
 
         // Every call starts over with an empty heap.

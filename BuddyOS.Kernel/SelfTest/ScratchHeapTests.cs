@@ -62,8 +62,6 @@ namespace BuddyOS.Kernel.SelfTest
             t.Equal(4 * 1024 * 1024, (ulong)s.LargestFreeBlock, "largest free block");
             t.Equal(1, (ulong)heap.FreeBlockCount(heap.Orders - 1), "free blocks of the top order");
             t.Check(heap.Validate().Kind == ViolationKind.None, "heap invariants (Validate)");
-            if (KernelHeap.SupportsFree)
-                KernelHeap.Free(blocks);
         }
     }
 }

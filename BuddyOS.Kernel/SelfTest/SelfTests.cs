@@ -10,15 +10,19 @@ namespace BuddyOS.Kernel.SelfTest
             ScratchHeap.Initialize(scratch);
             List<TestCase> tests = new List<TestCase>();
             Add(tests, "heap_test", HeapTests.HeapTest, needsFree: false);
-            Add(tests, "list_growth", HeapTests.ListGrowth, needsFree: true);
-            Add(tests, "many_short_lived", HeapTests.ManyShortLived, needsFree: true);
-            Add(tests, "long_lived", HeapTests.LongLived, needsFree: true);
+            Add(tests, "many_short_lived", HeapTests.ManyShortLived, needsFree: false).NeedsCollector = true;
+            Add(tests, "long_lived", HeapTests.LongLived, needsFree: false).NeedsCollector = true;
             Add(tests, "alignment", HeapTests.Alignment, needsFree: false);
             Add(tests, "reallocate", ScratchHeapTests.Reallocate, needsFree: false);
             Add(tests, "exhaustion", ScratchHeapTests.Exhaustion, needsFree: false);
             Add(tests, "bad_free", HeapTests.BadFree, needsFree: true);
-            Add(tests, "strings", StringTests.Strings, needsFree: true);
+            Add(tests, "strings", StringTests.Strings, needsFree: false).NeedsCollector = true;
             Add(tests, "runtime", RuntimeTests.Runtime, needsFree: false);
+            Add(tests, "gc_garbage", CollectorTests.Garbage, needsFree: false).NeedsCollector = true;
+            Add(tests, "gc_list_growth", CollectorTests.ListGrowth, needsFree: false).NeedsCollector = true;
+            Add(tests, "gc_roots", CollectorTests.Roots, needsFree: false).NeedsCollector = true;
+            Add(tests, "gc_cycles", CollectorTests.Cycles, needsFree: false).NeedsCollector = true;
+            Add(tests, "gc_deep", CollectorTests.Deep, needsFree: false).NeedsCollector = true;
             if (options.AddFailingTest)
                 Add(tests, "deliberate_failure", DeliberateFailure, needsFree: false).AlwaysRun = true;
             return TestRunner.Run(tests, options);

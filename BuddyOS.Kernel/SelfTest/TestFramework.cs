@@ -14,12 +14,15 @@ namespace BuddyOS.Kernel.SelfTest
         public string Name;
         public TestBody Body;
         public bool NeedsFree;   // frees on the kernel heap and expects the memory back
+        public bool NeedsCollector;   // expects garbage to be collected
         public bool AlwaysRun;   // ignores selftest.only (the deliberate failure asked for by selftest=fail)
     }
 
     internal sealed class TestContext
     {
         public string Failure;   // the first failed check, null while all checks hold
+        public string Note;      // what a passing test wants the report to say (sizes it reached, say)
+        public bool Full;        // selftest=full: run at full size
 
         public bool Check(bool condition, string what)
         {
@@ -81,11 +84,18 @@ namespace BuddyOS.Kernel.SelfTest
                     results.ExpectedFailures++;
                     continue;
                 }
+                if (test.NeedsCollector && !GarbageCollection.Collector.Supported)
+                {
+                    Report(Drivers.VgaText.Yellow, "[XFAIL] ", test.Name, GarbageCollection.Collector.Unsupported);
+                    results.ExpectedFailures++;
+                    continue;
+                }
                 TestContext context = new TestContext();
+                context.Full = options.Full;
                 test.Body(context);
                 if ((object)context.Failure == null)
                 {
-                    Report(Drivers.VgaText.Green, "[PASS] ", test.Name, null);
+                    Report(Drivers.VgaText.Green, "[PASS] ", test.Name, context.Note);
                     results.Passed++;
                 }
                 else

@@ -11,6 +11,8 @@ public static class KernelMatrix
     public static readonly BootConfig[] Configs =
     {
         // Longest boots first: two QEMU slots finish soonest that way.
+        // Every self-test again with a collection before every 500th object allocation (thousands per boot).
+        GcStress,
         BootConfig.Create(Firmware.Uefi, "pc", 64),
         BootConfig.Create(Firmware.Uefi, "q35", 64),
         BootConfig.Create(Firmware.Uefi, "pc", 1024),
@@ -21,6 +23,11 @@ public static class KernelMatrix
         BootConfig.Create(Firmware.Bios, "q35", 1024),
     };
 
+    public const int GcStressEvery = 500;
+
+    public static BootConfig GcStress => BootConfig.Create(Firmware.Bios, "pc", 32, $"gc.stress={GcStressEvery}",
+        TimeSpan.FromSeconds(180), name: "bios-pc-32M-gc_stress");
+
     /// <summary>
     /// Every self-test the kernel runs by default, by the name it prints. Checked in both directions in every
     /// configuration: a listed test the kernel did not report fails, and so does a reported test not listed here.
@@ -28,7 +35,6 @@ public static class KernelMatrix
     public static readonly string[] KnownTests =
     {
         "heap_test",
-        "list_growth",
         "many_short_lived",
         "long_lived",
         "alignment",
@@ -37,6 +43,11 @@ public static class KernelMatrix
         "bad_free",
         "strings",
         "runtime",
+        "gc_garbage",
+        "gc_list_growth",
+        "gc_roots",
+        "gc_cycles",
+        "gc_deep",
     };
 
     public static BootConfig Get(string name) =>

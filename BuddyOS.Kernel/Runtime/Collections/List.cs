@@ -1,12 +1,10 @@
-// A growable list. No GC: when the list grows it returns its old backing array to the heap at once,
-// and Dispose returns the current one. The list object itself is freed with KernelHeap.Free.
+// A growable list. An outgrown backing array is left to the collector, like the list itself.
 using System.Runtime.CompilerServices;
-using BuddyOS.Kernel;
 using Internal.Runtime.CompilerHelpers;
 
 namespace System.Collections.Generic
 {
-    public class List<T> : IDisposable
+    public class List<T>
     {
         private const int DefaultCapacity = 4;
 
@@ -60,15 +58,6 @@ namespace System.Collections.Generic
             _size = 0;
         }
 
-        // Returns the backing array to the heap; the list is empty (and still usable) afterwards.
-        public void Dispose()
-        {
-            if (_items != null)
-                KernelHeap.Free(_items);
-            _items = null;
-            _size = 0;
-        }
-
         private void Grow()
         {
             int capacity = _items == null ? DefaultCapacity : checked(_items.Length * 2);
@@ -76,10 +65,9 @@ namespace System.Collections.Generic
             T[] old = _items;
             if (old != null)
             {
-                // No GC, so references can be moved as plain bytes.
+                // The collector stops the world and needs no write barrier, so references move as plain bytes.
                 SpanHelpers.Memmove(ref Unsafe.As<T, byte>(ref bigger[0]), ref Unsafe.As<T, byte>(ref old[0]),
                     (nuint)_size * (nuint)Unsafe.SizeOf<T>());
-                KernelHeap.Free(old);
             }
             _items = bigger;
         }

@@ -1,6 +1,6 @@
 // Where `new` meets the heap. ilc compiles `new T()` to RhpNewFast, `new T[n]` to RhpNewArrayFast
-// (RhpNewPtrArrayFast for arrays of references). Every object comes zeroed from the kernel heap; there
-// is no GC, so nothing is ever freed unless code calls KernelHeap.Free.
+// (RhpNewPtrArrayFast for arrays of references). Every object comes zeroed from the kernel heap as an object
+// block (KernelHeap.AllocateObject), which the collector frees once nothing references it.
 using System;
 using System.Runtime;
 using System.Runtime.CompilerServices;
@@ -10,13 +10,10 @@ namespace Internal.Runtime
 {
     internal static unsafe class Allocator
     {
-        // Objects only need pointer alignment; buddy blocks are naturally aligned to their size anyway.
-        private const nuint ObjectAlignment = 8;
-
         [RuntimeExport("RhpNewFast")]
         internal static object NewObject(MethodTable* type)
         {
-            byte* memory = KernelHeap.AllocateForRuntime(type->BaseSize, ObjectAlignment);
+            byte* memory = KernelHeap.AllocateObject(type->BaseSize);
             *(MethodTable**)memory = type;
             return AsObject(memory);
         }
@@ -34,7 +31,7 @@ namespace Internal.Runtime
             size = (size + 7) & ~7UL;
             if (size > uint.MaxValue)
                 Internal.Runtime.CompilerHelpers.ThrowHelpers.ThrowOverflowException();
-            byte* memory = KernelHeap.AllocateForRuntime((nuint)size, ObjectAlignment);
+            byte* memory = KernelHeap.AllocateObject((nuint)size);
             *(MethodTable**)memory = type;
             *(int*)(memory + sizeof(nint)) = length;
             return AsObject(memory);

@@ -14,6 +14,7 @@ namespace Internal.Runtime
         private const uint IsDynamicTypeFlag = 0x00080000;
         private const uint HasFinalizerFlag = 0x00100000;
         private const uint HasSealedVTableEntriesFlag = 0x00400000;
+        private const uint HasPointersFlag = 0x01000000;   // a GC descriptor sits in front of the MethodTable
         private const int ElementTypeShift = 26;
 
         private const uint ElementTypeNullable = 0x12;
@@ -43,6 +44,7 @@ namespace Internal.Runtime
         public bool IsNullable => ElementType == ElementTypeNullable;
         public bool IsParameterized => (_flags & KindMask) == ParameterizedKind;
         public bool IsFinalizable => (_flags & HasFinalizerFlag) != 0;
+        public bool HasPointers => (_flags & HasPointersFlag) != 0;
         public bool HasDispatchMap => (_flags & HasDispatchMapFlag) != 0;
         private bool HasSealedVirtuals => (_flags & HasSealedVTableEntriesFlag) != 0;
         public bool IsDynamicType => (_flags & IsDynamicTypeFlag) != 0;

@@ -9,7 +9,8 @@ namespace Internal.Runtime.CompilerHelpers
     internal static unsafe class StartupCodeHelpers
     {
         private const uint ReadyToRunSignature = 0x00525452;   // "RTR"
-        private const int GCStaticRegionSection = 201;
+        internal const int GCStaticRegionSection = 201;
+        internal const int FrozenObjectRegionSection = 206;
         private const nint Uninitialized = 1;
         private const nint HasPreinitializedData = 2;
         private const nint FlagsMask = 3;
@@ -48,18 +49,43 @@ namespace Internal.Runtime.CompilerHelpers
             int created = 0;
             for (ReadyToRunHeader** module = ModulesStart(); module < ModulesEnd(); module++)
             {
-                ReadyToRunHeader* header = *module;
-                if (header->Signature != ReadyToRunSignature)
-                    BuddyOS.Kernel.Panic.Fail("module header has no RTR signature", (ulong)header);
-                byte* sections = (byte*)(header + 1);
-                for (int i = 0; i < header->NumberOfSections; i++)
-                {
-                    ModuleSection* section = (ModuleSection*)(sections + i * header->EntrySize);
-                    if (section->SectionId == GCStaticRegionSection)
-                        created += InitializeGCStatics(section->Start, section->End);
-                }
+                ModuleSection* section = FindSection(*module, GCStaticRegionSection);
+                if (section != null)
+                    created += InitializeGCStatics(section->Start, section->End);
             }
             return created;
+        }
+
+        // The bounds of section `id` of the first module that has one (the kernel is one module), for the
+        // collector's roots: 201 = GC static region, 206 = frozen objects. False when no module has it.
+        internal static bool TryGetSection(int id, out byte* start, out byte* end)
+        {
+            for (ReadyToRunHeader** module = ModulesStart(); module < ModulesEnd(); module++)
+            {
+                ModuleSection* section = FindSection(*module, id);
+                if (section != null)
+                {
+                    start = section->Start;
+                    end = section->End;
+                    return true;
+                }
+            }
+            start = end = null;
+            return false;
+        }
+
+        private static ModuleSection* FindSection(ReadyToRunHeader* header, int id)
+        {
+            if (header->Signature != ReadyToRunSignature)
+                BuddyOS.Kernel.Panic.Fail("module header has no RTR signature", (ulong)header);
+            byte* sections = (byte*)(header + 1);
+            for (int i = 0; i < header->NumberOfSections; i++)
+            {
+                ModuleSection* section = (ModuleSection*)(sections + i * header->EntrySize);
+                if (section->SectionId == id)
+                    return section;
+            }
+            return null;
         }
 
         // The region is an array of 32-bit relative pointers to blocks. A block starts with a relative
