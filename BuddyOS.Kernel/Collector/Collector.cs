@@ -58,6 +58,9 @@ namespace BuddyOS.Kernel.GarbageCollection
         public static ulong LastObjectsReclaimed;
         public static ulong LastPause;
         public static ulong LastConservativeMarks;   // objects first reached from a stack or range word
+        public static ulong LastStackScanCycles;     // the conservative part of the last mark
+        public static ulong LastStackWords;          // words it read
+        public static ulong LastSweepCycles;
 
         public static bool IsReady => s_ready;
         public static nuint MetadataBytes => s_metadataBytes;
@@ -137,9 +140,15 @@ namespace BuddyOS.Kernel.GarbageCollection
             s_conservativeMarks = 0;
 
             Roots.MarkStatics();
-            Roots.MarkStacks(stackPointer);
+            ulong scanStart = Machine.Rdtsc();
+            LastStackWords = Roots.MarkStacks(stackPointer);
+            ulong scanEnd = Machine.Rdtsc();
+            Drain();
             RecoverFromOverflow();
+            ulong sweepStart = Machine.Rdtsc();
             ulong objects = Sweep();
+            LastStackScanCycles = scanEnd - scanStart;
+            LastSweepCycles = Machine.Rdtsc() - sweepStart;
 
             nuint reclaimed = heldBefore - KernelHeap.Statistics.HeldBytes;
             ulong pause = Machine.Rdtsc() - start;

@@ -99,22 +99,24 @@ namespace BuddyOS.Kernel.GarbageCollection
         }
 
         // The conservative roots: the current stack from the spill point up, then every registered range.
-        public static void MarkStacks(byte* stackPointer)
+        // Marks and pushes what the words point into, without tracing further (the collector drains next, so
+        // the time of this call is the scan's own cost). Returns the number of words read.
+        public static ulong MarkStacks(byte* stackPointer)
         {
-            ScanRange(stackPointer, s_stackTop);
+            ulong words = ScanRange(stackPointer, s_stackTop);
             for (int i = 0; i < MaxRanges; i++)
                 if (s_ranges[2 * i + 1] != 0)
-                    ScanRange((byte*)s_ranges[2 * i], (byte*)s_ranges[2 * i + 1]);
+                    words += ScanRange((byte*)s_ranges[2 * i], (byte*)s_ranges[2 * i + 1]);
+            return words;
         }
 
-        private static void ScanRange(byte* low, byte* high)
+        private static ulong ScanRange(byte* low, byte* high)
         {
-            nuint* word = (nuint*)(((nuint)low + 7) & ~(nuint)7);
+            nuint* first = (nuint*)(((nuint)low + 7) & ~(nuint)7);
+            nuint* word = first;
             for (; word < (nuint*)high; word++)
-            {
-                Collector.MarkConservative(word);
-                Collector.Drain();
-            }
+                Collector.MarkConservative(word);   // pushed only; the collector drains after the whole scan
+            return (ulong)(word - first);
         }
 
         // Frozen objects are image data: the collector neither marks nor frees them, and it need not trace

@@ -55,6 +55,7 @@ namespace BuddyOS.Kernel
             TestResults results = SelfTests.Run(options, scratch);
             if (scratch != null)
                 Benchmark.Run(scratch, Hypervisor.IsQemuTcg(hypervisor));
+            CollectorBenchmark.Run(Hypervisor.IsQemuTcg(hypervisor));
 
             CollectorReport.Print();
 

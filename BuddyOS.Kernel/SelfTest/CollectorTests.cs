@@ -68,6 +68,31 @@ namespace BuddyOS.Kernel.SelfTest
         // The block at a hidden address is no longer a live object (freed, or at most reused as raw memory).
         private static bool Freed(nuint hidden) => !Collector.IsObject((void*)~hidden);
 
+        // ---------------------------------------------------------------- gc_api
+
+        // System.GC with .NET's meanings: Collect counts one generation-0 collection, GetTotalMemory(true)
+        // collects and then says what the heap holds, GetTotalMemory(false) does not collect.
+        public static void Api(TestContext t)
+        {
+            t.Equal(0, (ulong)GC.MaxGeneration, "MaxGeneration");
+            int count = GC.CollectionCount(0);
+            GC.Collect();
+            t.Equal((ulong)(count + 1), (ulong)GC.CollectionCount(0), "CollectionCount(0) after one GC.Collect()");
+            t.Equal(0, (ulong)GC.CollectionCount(1), "CollectionCount(1): no generation 1");
+            ulong before = Held;
+            nuint hidden = MakeOneGarbageArray();
+            t.Check((ulong)GC.GetTotalMemory(false) > before, "GetTotalMemory(false) did not see the new array");
+            t.Equal((ulong)(count + 1), (ulong)GC.CollectionCount(0), "GetTotalMemory(false) collected");
+            t.Check(!Freed(hidden), "the garbage array is gone before any collection");
+            long total = GC.GetTotalMemory(true);
+            t.Equal((ulong)(count + 2), (ulong)GC.CollectionCount(0), "GetTotalMemory(true) did not collect once");
+            t.Equal(before, (ulong)total, "GetTotalMemory(true) after the garbage went");
+            t.Check(Freed(hidden), "GetTotalMemory(true) did not free the garbage array");
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static nuint MakeOneGarbageArray() => Hide(new long[1000]);
+
         // ---------------------------------------------------------------- gc_garbage
 
         public static void Garbage(TestContext t)
@@ -294,6 +319,50 @@ namespace BuddyOS.Kernel.SelfTest
             return Hide(head);
         }
 
+        // ---------------------------------------------------------------- gc_mark_overflow
+
+        // One array referencing three times as many objects as the mark stack holds: marking it overflows the
+        // stack, and the rescan of the heap's marked objects must still reach every child.
+        public static void MarkOverflow(TestContext t)
+        {
+            GC.Collect();
+            ulong before = Held;
+            ulong overflows = Collector.MarkStackOverflows, rescans = Collector.OverflowRescans;
+            int count = 3 * Collector.MarkStackCapacity;
+            nuint first = BuildWideAndCheck(t, count);
+            t.Check(Collector.MarkStackOverflows > overflows, "the mark stack never overflowed");
+            t.Check(Collector.OverflowRescans > rescans, "no heap rescan after the overflow");
+            GC.Collect();
+            t.Check(Freed(first), "an element of the unreachable wide array was not freed");
+            HeldBack(t, before, "held bytes once the wide array is unreachable");
+            t.Note = string.Concat(count.ToString(), string.Concat(" children of one array, mark stack ", Collector.MarkStackCapacity.ToString()),
+                string.Concat(" entries: ", (Collector.MarkStackOverflows - overflows).ToString(), " overflow, ",
+                    string.Concat((Collector.OverflowRescans - rescans).ToString(), " rescans")));
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static nuint BuildWideAndCheck(TestContext t, int count)
+        {
+            object[] wide = new object[count];
+            for (int i = 0; i < count; i++)
+            {
+                Node n = new Node();
+                n.Value = i;
+                n.Next = new Node();
+                n.Next.Value = -i;
+                wide[i] = n;
+            }
+            GC.Collect();
+            for (int i = 0; i < count; i++)
+            {
+                Node n = (Node)wide[i];
+                if (!t.Equal((ulong)i, (ulong)n.Value, "wide array element after an overflowing mark")
+                    || !t.Equal((ulong)(long)-i, (ulong)(long)n.Next.Value, "its child after an overflowing mark"))
+                    break;
+            }
+            return Hide(wide[count - 1]);
+        }
+
         // ---------------------------------------------------------------- gc_deep
 
         public static void Deep(TestContext t)
@@ -344,11 +413,13 @@ namespace BuddyOS.Kernel.SelfTest
     // The bump build has no collector; the runner reports these tests as XFAIL and never calls them.
     internal static class CollectorTests
     {
+        public static void Api(TestContext t) => t.Check(false, GarbageCollection.Collector.Unsupported);
         public static void Garbage(TestContext t) => t.Check(false, GarbageCollection.Collector.Unsupported);
         public static void ListGrowth(TestContext t) => t.Check(false, GarbageCollection.Collector.Unsupported);
         public static void Roots(TestContext t) => t.Check(false, GarbageCollection.Collector.Unsupported);
         public static void Cycles(TestContext t) => t.Check(false, GarbageCollection.Collector.Unsupported);
         public static void Deep(TestContext t) => t.Check(false, GarbageCollection.Collector.Unsupported);
+        public static void MarkOverflow(TestContext t) => t.Check(false, GarbageCollection.Collector.Unsupported);
     }
 }
 #endif

@@ -18,11 +18,13 @@ namespace BuddyOS.Kernel.SelfTest
             Add(tests, "bad_free", HeapTests.BadFree, needsFree: true);
             Add(tests, "strings", StringTests.Strings, needsFree: false).NeedsCollector = true;
             Add(tests, "runtime", RuntimeTests.Runtime, needsFree: false);
+            Add(tests, "gc_api", CollectorTests.Api, needsFree: false).NeedsCollector = true;
             Add(tests, "gc_garbage", CollectorTests.Garbage, needsFree: false).NeedsCollector = true;
             Add(tests, "gc_list_growth", CollectorTests.ListGrowth, needsFree: false).NeedsCollector = true;
             Add(tests, "gc_roots", CollectorTests.Roots, needsFree: false).NeedsCollector = true;
             Add(tests, "gc_cycles", CollectorTests.Cycles, needsFree: false).NeedsCollector = true;
             Add(tests, "gc_deep", CollectorTests.Deep, needsFree: false).NeedsCollector = true;
+            Add(tests, "gc_mark_overflow", CollectorTests.MarkOverflow, needsFree: false).NeedsCollector = true;
             if (options.AddFailingTest)
                 Add(tests, "deliberate_failure", DeliberateFailure, needsFree: false).AlwaysRun = true;
             return TestRunner.Run(tests, options);

@@ -43,11 +43,13 @@ public static class KernelMatrix
         "bad_free",
         "strings",
         "runtime",
+        "gc_api",
         "gc_garbage",
         "gc_list_growth",
         "gc_roots",
         "gc_cycles",
         "gc_deep",
+        "gc_mark_overflow",
     };
 
     public static BootConfig Get(string name) =>
