@@ -2,6 +2,8 @@
 //   selftest=fail            add one test that fails on purpose (checks the failure path end to end)
 //   selftest.only=a,b        run only the named tests
 //   crash=null | crash=hang  null dereference after the banner / spin forever with interrupts off
+//   crash=unhandled          throw an exception nothing catches (the unhandled-exception panic)
+//   crash=dispatcher         fault inside the exception dispatcher's first pass (still a panic)
 namespace BuddyOS.Kernel
 {
     internal sealed class CommandLine

@@ -37,8 +37,14 @@ namespace BuddyOS.Kernel
                 Console.WriteLine();
             }
 
+            Exceptions.ExceptionReport.Print();
+
             if (options.Crash == "null")
                 CrashWithNullDereference();
+            else if (options.Crash == "unhandled")
+                CrashWithUnhandledException();
+            else if (options.Crash == "dispatcher")
+                CrashInsideDispatcher();
             else if (options.Crash == "hang")
             {
                 Console.WriteLine("crash=hang: spinning forever with interrupts off");
@@ -52,6 +58,28 @@ namespace BuddyOS.Kernel
             bool success = results.Failed == 0 && results.Passed > 0;
             Console.WriteLine(success ? "BuddyOS: all self-tests passed" : "BuddyOS: SELF-TESTS FAILED");
             QemuExit.ExitAndHalt(success ? QemuExit.AllPassed : QemuExit.TestsFailed);
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static void CrashWithUnhandledException()
+        {
+            Console.WriteLine("crash=unhandled: throwing an exception nothing catches");
+            throw new System.InvalidOperationException("crash=unhandled asked for an exception nothing catches");
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static void CrashInsideDispatcher()
+        {
+            Console.WriteLine("crash=dispatcher: the dispatcher faults in its first pass");
+            Exceptions.ExceptionDispatcher.InjectFault = true;
+            try
+            {
+                throw new System.InvalidOperationException("crash=dispatcher");
+            }
+            catch (System.InvalidOperationException)
+            {
+                Console.WriteLine("crash=dispatcher: caught, which it must not be");
+            }
         }
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]

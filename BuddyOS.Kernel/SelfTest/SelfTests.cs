@@ -19,6 +19,12 @@ namespace BuddyOS.Kernel.SelfTest
             Add(tests, "bad_free", HeapTests.BadFree, needsFree: true);
             Add(tests, "strings", StringTests.Strings, needsFree: true);
             Add(tests, "runtime", RuntimeTests.Runtime, needsFree: false);
+            Add(tests, "exc_catch", ExceptionTests.Catch, needsFree: false);
+            Add(tests, "exc_unwind", ExceptionTests.Unwind, needsFree: false);
+            Add(tests, "exc_filter", ExceptionTests.Filter, needsFree: false);
+            Add(tests, "exc_rethrow", ExceptionTests.Rethrow, needsFree: false);
+            Add(tests, "exc_hardware", ExceptionTests.Hardware, needsFree: false);
+            Add(tests, "exc_heap", ExceptionTests.Heap, needsFree: true);
             if (options.AddFailingTest)
                 Add(tests, "deliberate_failure", DeliberateFailure, needsFree: false).AlwaysRun = true;
             return TestRunner.Run(tests, options);

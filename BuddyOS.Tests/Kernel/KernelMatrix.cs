@@ -37,6 +37,12 @@ public static class KernelMatrix
         "bad_free",
         "strings",
         "runtime",
+        "exc_catch",
+        "exc_unwind",
+        "exc_filter",
+        "exc_rethrow",
+        "exc_hardware",
+        "exc_heap",
     };
 
     public static BootConfig Get(string name) =>
