@@ -81,13 +81,24 @@ namespace BuddyOS.Kernel
         }
 
         // Pass 1 found no handler: the exception, what stopped the search, and the stack from the throw.
-        public static void UnhandledException(object exception, RegisterContext* site, string why)
+        public static void UnhandledException(ExInfo* info, string why)
         {
             Begin("unhandled exception");
-            WriteException(exception);
+            WriteException(info->Exception);
+            if (info->FaultVector != ExInfo.NoFault)
+            {
+                Console.Write("cause:     CPU exception ");
+                Console.Write(VectorName(info->FaultVector));
+                if (info->FaultVector == 14)
+                {
+                    Console.Write(" at address ");
+                    Console.WriteHex(info->FaultAddress);
+                }
+                Console.WriteLine();
+            }
             Console.Write("search:    ");
             Console.WriteLine(why);
-            WriteStackTrace(site);
+            WriteStackTrace(&info->ThrowSite);
             End();
         }
 

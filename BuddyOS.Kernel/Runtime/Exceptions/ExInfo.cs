@@ -9,6 +9,10 @@ namespace BuddyOS.Kernel.Exceptions
         public ExInfo* Previous;
         public object Exception;
         public RegisterContext ThrowSite;
+        public ulong FaultVector;        // the CPU exception this one comes from, or NoFault
+        public ulong FaultAddress;       // CR2 of a page fault
+
+        public const ulong NoFault = ulong.MaxValue;
 
         // The funclet this dispatch is running now (FuncletSp == 0: none). A throw inside the funclet
         // unwinds to the funclet frame's CFA, FuncletSp, and continues in FuncletParent after FuncletClause.

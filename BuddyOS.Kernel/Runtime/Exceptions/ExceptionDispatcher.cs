@@ -48,7 +48,7 @@ namespace BuddyOS.Kernel.Exceptions
                 Panic.DispatcherFailure("an exception was thrown inside the exception dispatcher", exception, site->Ip);
             if (exception == null)
                 exception = new NullReferenceException();   // `throw null;`, as .NET does
-            Dispatch(exception, site, false);
+            Dispatch(exception, site, false, ExInfo.NoFault, 0);
         }
 
         // RhpRethrow: `throw;` rethrows what the innermost running catch caught.
@@ -59,12 +59,12 @@ namespace BuddyOS.Kernel.Exceptions
                 Panic.DispatcherFailure("`throw;` inside the exception dispatcher", null, site->Ip);
             if (InFlight == null)
                 Panic.Fail("exceptions: `throw;` with no exception being handled, at", site->Ip);
-            Dispatch(InFlight->Exception, site, false);
+            Dispatch(InFlight->Exception, site, false, ExInfo.NoFault, 0);
         }
 
         // A CPU exception that .NET turns into an exception object (HardwareExceptions).
-        public static void DispatchFault(object exception, RegisterContext* site, bool interruptsWereEnabled) =>
-            Dispatch(exception, site, interruptsWereEnabled);
+        public static void DispatchFault(object exception, RegisterContext* site, bool interruptsWereEnabled, ulong vector, ulong address) =>
+            Dispatch(exception, site, interruptsWereEnabled, vector, address);
 
         // Called by BuddyOS_CallCatchFunclet once the catch returned, and before resuming after a filter
         // that threw: the dispatches whose frames lie below the resume point are over.
@@ -87,13 +87,15 @@ namespace BuddyOS.Kernel.Exceptions
             return null;
         }
 
-        private static void Dispatch(object exception, RegisterContext* site, bool enableInterrupts)
+        private static void Dispatch(object exception, RegisterContext* site, bool enableInterrupts, ulong faultVector, ulong faultAddress)
         {
             s_inDispatcher = true;
             ExInfo info = default;
             info.Previous = InFlight;
             info.Exception = exception;
             info.ThrowSite = *site;
+            info.FaultVector = faultVector;
+            info.FaultAddress = faultAddress;
             InFlight = &info;
             if (InjectFault)
                 *(int*)(nuint)InjectedFaultAddress = 0;
@@ -113,7 +115,7 @@ namespace BuddyOS.Kernel.Exceptions
                 }
             }
             if (!found && frames.End != WalkEnd.FilterBoundary)
-                Panic.UnhandledException(exception, &info.ThrowSite, WalkEndName(frames.End));
+                Panic.UnhandledException(&info, WalkEndName(frames.End));
             ExInfo* abortedFilter = frames.Boundary;
 
             // Pass 2: run the finally blocks on the way, innermost first.

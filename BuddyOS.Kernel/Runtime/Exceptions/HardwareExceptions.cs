@@ -45,7 +45,7 @@ namespace BuddyOS.Kernel.Exceptions
             site.R14 = frame->R14;
             site.R15 = frame->R15;
             site.IpIsExact = 1;                         // the faulting instruction itself, not a return address
-            ExceptionDispatcher.DispatchFault(exception, &site, (frame->Rflags & InterruptFlag) != 0);
+            ExceptionDispatcher.DispatchFault(exception, &site, (frame->Rflags & InterruptFlag) != 0, frame->Vector, cr2);
         }
 
         // Decodes the faulting `div`/`idiv` (F6/F7 /6 or /7) and reads its divisor. An instruction it
