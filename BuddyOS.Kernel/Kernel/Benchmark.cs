@@ -44,6 +44,7 @@ namespace BuddyOS.Kernel
             Console.WriteLine();
             if (KernelHeap.SupportsFree)
                 KernelHeap.Free(blocks);
+            ExceptionBenchmark.Run(unit);
         }
 
         // Generic over the heap type so both are called directly, with no interface dispatch in the loop.
