@@ -225,8 +225,8 @@ namespace BuddyOS.Kernel.SelfTest
             t.Equal("inner middle catch ", TakeLog(), "nested finally blocks of one frame run innermost first");
         }
 
-        // Level 0 throws; levels 1..10 each have a finally (level 5 a `using` too); levels 1, 2 and 3
-        // are a chain of small frames in between to show frameless methods unwind as well.
+        // Level 0 throws; levels 1..10 each have a finally (level 5 a `using` too); between levels 7 and 6
+        // sits a frame addressed from rbp (stackalloc); ThrowParse itself is a frame without EH.
         [MethodImpl(MethodImplOptions.NoInlining)]
         private static void Level(int n)
         {
@@ -242,6 +242,8 @@ namespace BuddyOS.Kernel.SelfTest
                     using (new LoggingResource("level5"))
                         Level(n - 1);
                 }
+                else if (n == 7)
+                    StackallocFrame(n - 1);
                 else
                     Level(n - 1);
             }
@@ -249,6 +251,17 @@ namespace BuddyOS.Kernel.SelfTest
             {
                 Log(string.Concat("finally ", n.ToString(), " "));
             }
+        }
+
+        // A stack buffer of run-time size makes ilc address the frame from rbp: its CFI says
+        // DW_CFA_def_cfa_register rbp, which the unwinder must follow to get past this frame.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void StackallocFrame(int n)
+        {
+            byte* buffer = stackalloc byte[Opaque(64)];
+            buffer[0] = (byte)n;
+            Level(n);
+            Log(buffer[0] == (byte)n ? "unreachable " : "corrupt ");
         }
 
         // --- exc_filter --------------------------------------------------------------------------
