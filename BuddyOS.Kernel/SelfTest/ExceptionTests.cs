@@ -13,6 +13,24 @@ namespace BuddyOS.Kernel.SelfTest
         public override string TypeName => "BuddyOS.Kernel.SelfTest.ParseException";
     }
 
+    internal interface IThrower
+    {
+        void Fire(int position);
+    }
+
+    // Two implementations behind a NoInlining factory: the call really goes through interface dispatch.
+    internal sealed class ParseThrower : IThrower
+    {
+        public void Fire(int position) => throw new ParseException("through an interface", position);
+    }
+
+    internal sealed class CastThrower : IThrower
+    {
+        public void Fire(int position) => throw new InvalidCastException();
+    }
+
+    internal delegate void ThrowingCallback(int position);
+
     internal sealed class NullHolder
     {
         public int Value;
@@ -106,6 +124,34 @@ namespace BuddyOS.Kernel.SelfTest
             t.Equal(3 + 5 * 2 + 7 * 3 + 11 * 4 + 13 * 5 + 17 * 6, (ulong)(a + b * 2 + c * 3 + d * 4 + e2 * 5 + f * 6),
                 "the caller's registers survive a throw caught below it");
 
+            int through = 0;
+            try
+            {
+                MakeThrower(0).Fire(21);
+            }
+            catch (ParseException p)
+            {
+                through = p.Position;
+            }
+            try
+            {
+                MakeThrower(1).Fire(0);
+            }
+            catch (InvalidCastException)
+            {
+                through += 100;
+            }
+            ThrowingCallback callback = ThrowParse21;
+            try
+            {
+                callback(0);
+            }
+            catch (ParseException p)
+            {
+                through += p.Position * 1000;
+            }
+            t.Equal(21 + 100 + 21000, (ulong)through, "throws through interface dispatch and a delegate are caught");
+
             int continued = 0;
             for (int i = 0; i < 5; i++)
             {
@@ -122,6 +168,11 @@ namespace BuddyOS.Kernel.SelfTest
             }
             t.Equal(10 + 1 + 10 + 3 + 10, (ulong)continued, "execution continues after the catch, in a loop");
         }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static IThrower MakeThrower(int kind) => kind == 0 ? new ParseThrower() : new CastThrower();
+
+        private static void ThrowParse21(int position) => ThrowParse("through a delegate", position + 21);
 
         [MethodImpl(MethodImplOptions.NoInlining)]
         private static string WrongTypePassesBy()
@@ -433,6 +484,8 @@ namespace BuddyOS.Kernel.SelfTest
             }
             t.Equal("thrown by a catch", replaced, "a throw inside a catch goes past the catch's own try");
 
+            t.Equal("outer", SiblingCatchSkipped(), "a throw inside a catch skips the sibling catches of the same try");
+
             int caughtInFinally = 0;
             try
             {
@@ -457,6 +510,31 @@ namespace BuddyOS.Kernel.SelfTest
                 caughtInFinally = caughtInFinally * 10 + p.Position;
             }
             t.Equal(21, (ulong)caughtInFinally, "a throw caught inside a finally leaves the original dispatch going");
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static string SiblingCatchSkipped()
+        {
+            try
+            {
+                try
+                {
+                    ThrowParse("first", 1);
+                }
+                catch (ParseException)
+                {
+                    throw new InvalidCastException();
+                }
+                catch (InvalidCastException)
+                {
+                    return "sibling";
+                }
+            }
+            catch (InvalidCastException)
+            {
+                return "outer";
+            }
+            return "nothing caught";
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]
