@@ -9,16 +9,19 @@ namespace BuddyOS.Kernel.Exceptions
         // DWARF x86-64 register numbers (System V psABI, figure 3.36).
         private const int Rbx = 3, Rbp = 6, Rsp = 7, R12 = 12, R13 = 13, R14 = 14, R15 = 15, ReturnAddress = 16;
         private const int Registers = 17;
-        private const int MaxRememberedStates = 4;
+        private const int MaxRememberedStates = 2;   // ilc's CFI never remembers a state (no epilogue CFI)
 
         private const byte RuleSame = 0, RuleOffset = 1, RuleUndefined = 2;
+
+        private static RowState s_initialRow;
+        private static byte* s_initialRowProgram;
 
         private struct RowState
         {
             public ulong CfaRegister;
             public long CfaOffset;
             public fixed byte Rule[Registers];
-            public fixed long Offset[Registers];
+            public fixed int Offset[Registers];    // from the CFA, in bytes
         }
 
         private struct Interpreter
@@ -26,7 +29,7 @@ namespace BuddyOS.Kernel.Exceptions
             public RowState Row;
             public RowState Initial;                // for DW_CFA_restore
             public int Depth;
-            public RowState Saved0, Saved1, Saved2, Saved3;
+            public RowState Saved0, Saved1;
         }
 
         // Replaces `context` with its caller's: Ip = return address, Sp = CFA, saved registers reloaded.
@@ -34,11 +37,18 @@ namespace BuddyOS.Kernel.Exceptions
         public static bool Unwind(ref FrameDescription fde, RegisterContext* context)
         {
             Interpreter state = default;
-            state.Row.CfaRegister = Rsp;
             ulong target = context->LookupIp;
-            if (!Run(ref state, ref fde, fde.CieProgram, fde.CieProgramEnd, ulong.MaxValue))
-                return false;
-            state.Initial = state.Row;
+            // Every FDE starts from its CIE's row; ilc has one CIE, so run its program once.
+            if (fde.CieProgram != s_initialRowProgram)
+            {
+                state.Row.CfaRegister = Rsp;
+                if (!Run(ref state, ref fde, fde.CieProgram, fde.CieProgramEnd, ulong.MaxValue))
+                    return false;
+                s_initialRow = state.Row;
+                s_initialRowProgram = fde.CieProgram;
+            }
+            state.Row = s_initialRow;
+            state.Initial = s_initialRow;
             if (!Run(ref state, ref fde, fde.Program, fde.ProgramEnd, target))
                 return false;
 
@@ -84,7 +94,7 @@ namespace BuddyOS.Kernel.Exceptions
             if (register < Registers)
             {
                 row.Rule[(int)register] = RuleOffset;
-                row.Offset[(int)register] = offset;
+                row.Offset[(int)register] = (int)offset;
             }
         }
 
@@ -180,13 +190,9 @@ namespace BuddyOS.Kernel.Exceptions
 
         private static ref RowState Slot(ref Interpreter state, int index)
         {
-            switch (index)
-            {
-                case 0: return ref state.Saved0;
-                case 1: return ref state.Saved1;
-                case 2: return ref state.Saved2;
-                default: return ref state.Saved3;
-            }
+            if (index == 0)
+                return ref state.Saved0;
+            return ref state.Saved1;
         }
     }
 }

@@ -37,6 +37,11 @@ namespace BuddyOS.Kernel.Exceptions
 
         public static uint Count => s_count;
 
+        // The last CIE parsed: its address, its fields as a FrameDescription template, its encodings.
+        private static byte* s_cie;
+        private static FrameDescription s_cieFields;
+        private static byte s_fdeEncoding, s_lsdaEncoding;
+
         // Checks the header once at boot; a missing or unexpected table is a panic, not a silent
         // "no handler" at the first throw.
         public static void Initialize()
@@ -88,8 +93,17 @@ namespace BuddyOS.Kernel.Exceptions
                 Panic.Fail("exceptions: 64-bit .eh_frame entries are not supported; FDE at", (ulong)entry);
             byte* end = entry + 4 + length;
             byte* cie = entry + 4 - *(int*)(entry + 4);
-            byte fdeEncoding = 0, lsdaEncoding = Dwarf.PeOmit;
-            ReadCie(cie, ref fde, ref fdeEncoding, ref lsdaEncoding);
+            // ilc writes one CIE for all of its FDEs: parse it once, not at every frame of every walk.
+            if (cie != s_cie)
+            {
+                s_cieFields = default;
+                s_fdeEncoding = 0;
+                s_lsdaEncoding = Dwarf.PeOmit;
+                ReadCie(cie, ref s_cieFields, ref s_fdeEncoding, ref s_lsdaEncoding);
+                s_cie = cie;
+            }
+            fde = s_cieFields;
+            byte fdeEncoding = s_fdeEncoding, lsdaEncoding = s_lsdaEncoding;
 
             byte* p = entry + 8;
             fde.Start = Dwarf.ReadEncoded(ref p, fdeEncoding, 0);
