@@ -169,6 +169,6 @@ BuddyOS_SymbolsEnd:
 
 ; Room for the symbol table (`nm -n` text, NUL-terminated): scripts/embed-symbols.sh fills it after
 ; the link with objcopy --update-section, so code addresses never move.
-%define SYMBOL_TABLE_BYTES 131072
+%define SYMBOL_TABLE_BYTES 65536        ; ~29 KB used with 412 symbols
 section .ksyms progbits alloc noexec nowrite align=16
     times SYMBOL_TABLE_BYTES db 0
