@@ -136,6 +136,13 @@ BuddyOS_CatchFuncletReturn:             ; the return address every catch frame u
 .resume:
     jmp rax
 
+; ulong BuddyOS_ReadFlags(): RFLAGS, for the self-test that checks IF after a catch from a CPU fault.
+global BuddyOS_ReadFlags
+BuddyOS_ReadFlags:
+    pushfq
+    pop rax
+    ret
+
 ; Addresses the C# side compares return addresses with, and the tables the linker placed.
 global BuddyOS_FuncletReturnAddress
 BuddyOS_FuncletReturnAddress:

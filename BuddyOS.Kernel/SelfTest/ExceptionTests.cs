@@ -2,6 +2,7 @@
 // throws is NoInlining, so the throw really crosses frames, and inputs come from NoInlining sources,
 // so ilc cannot fold a fault or a check away at compile time.
 using System;
+using System.Runtime;
 using System.Runtime.CompilerServices;
 
 namespace BuddyOS.Kernel.SelfTest
@@ -614,8 +615,15 @@ namespace BuddyOS.Kernel.SelfTest
 
         // --- exc_hardware ------------------------------------------------------------------------
 
+        [RuntimeImport("BuddyOS_ReadFlags")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        private static extern ulong ReadFlags();
+
+        private const ulong InterruptFlag = 1UL << 9;
+
         public static void Hardware(TestContext t)
         {
+            ulong interruptsBefore = ReadFlags() & InterruptFlag;
             t.Equal("System.NullReferenceException", Caught(0), "a null dereference (#PF in page 0)");
             t.Equal("System.DivideByZeroException", Caught(1), "an int division by zero (#DE)");
             t.Equal("System.DivideByZeroException", Caught(2), "a long division by zero (#DE)");
@@ -625,6 +633,9 @@ namespace BuddyOS.Kernel.SelfTest
             t.Equal("System.OverflowException", Caught(6), "a checked overflow");
             t.Equal("System.NullReferenceException", Caught(7), "a virtual call on null");
             t.Equal("none", Caught(8), "the kernel goes on: the same code without a fault");
+            // The catch resumes without iretq, so the dispatcher restores IF itself; this kernel runs with
+            // interrupts off, so here it must stay off (the IF=1 path is not exercised by any test).
+            t.Equal(interruptsBefore, ReadFlags() & InterruptFlag, "RFLAGS.IF after catches that resumed from CPU faults");
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]
