@@ -145,6 +145,15 @@ namespace BuddyOS.Kernel
             }
             if (shown == 64)
                 Console.WriteLine("  ... (more frames)");
+            else if (frames.End == WalkEnd.UnknownCode || frames.End == WalkEnd.BadUnwindInfo)
+            {
+                // Where the walk stopped: asm code (a stub, the boot code) has no unwind information.
+                Console.Write("  at ");
+                SymbolTable.WriteName(frames.Context.LookupIp, frames.Context.Ip);
+                Console.Write(" (");
+                Console.WriteHex(frames.Context.Ip);
+                Console.WriteLine(frames.End == WalkEnd.UnknownCode ? ", no unwind information: the walk ends)" : ", unsupported CFI: the walk ends)");
+            }
         }
 
         [RuntimeExport("BuddyOS_FailFastPanic")]
@@ -196,6 +205,10 @@ namespace BuddyOS.Kernel
             WriteRegisterLine("RBP", frame->Rbp, "R8 ", frame->R8, "R9 ", frame->R9);
             WriteRegisterLine("R10", frame->R10, "R11", frame->R11, "R12", frame->R12);
             WriteRegisterLine("R13", frame->R13, "R14", frame->R14, "R15", frame->R15);
+            // Last: if the walk itself faults, the panic above is already on screen.
+            RegisterContext site = HardwareExceptions.FaultSite(frame);
+            if (EhFrameTable.Find(site.Ip, out FrameDescription _))
+                WriteStackTrace(&site);
             End();
         }
 

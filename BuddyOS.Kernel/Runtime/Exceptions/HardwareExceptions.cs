@@ -35,6 +35,13 @@ namespace BuddyOS.Kernel.Exceptions
                 exception = new OverflowException();
             s_converting = false;
 
+            RegisterContext site = FaultSite(frame);
+            ExceptionDispatcher.DispatchFault(exception, &site, (frame->Rflags & InterruptFlag) != 0, frame->Vector, cr2);
+        }
+
+        // The interrupted frame as the unwinder sees it: its Ip is the faulting instruction itself.
+        public static RegisterContext FaultSite(ExceptionFrame* frame)
+        {
             RegisterContext site = default;
             site.Ip = frame->Rip;
             site.Sp = frame->Rsp;
@@ -44,8 +51,8 @@ namespace BuddyOS.Kernel.Exceptions
             site.R13 = frame->R13;
             site.R14 = frame->R14;
             site.R15 = frame->R15;
-            site.IpIsExact = 1;                         // the faulting instruction itself, not a return address
-            ExceptionDispatcher.DispatchFault(exception, &site, (frame->Rflags & InterruptFlag) != 0, frame->Vector, cr2);
+            site.IpIsExact = 1;
+            return site;
         }
 
         // Decodes the faulting `div`/`idiv` (F6/F7 /6 or /7) and reads its divisor. An instruction it
