@@ -116,7 +116,8 @@ public sealed class KernelNegativeTests
         KernelAssert.That(boot.ExitStatus == 37, $"crash=dispatcher: QEMU status {BootResult.DescribeStatus(boot.ExitStatus)}, expected 37.", boot);
         KernelAssert.That(r.PanicText.Contains("inside the exception dispatcher"),
             "crash=dispatcher: the panic does not say the fault was inside the exception dispatcher.", boot);
-        KernelAssert.That(r.PanicText.Contains("ExceptionDispatcher__Dispatch"), "crash=dispatcher: the panic does not name the faulting function.", boot);
+        KernelAssert.That(r.PanicText.Contains("in: BuddyOS_Kernel_BuddyOS_Kernel_Exceptions_ExceptionDispatcher__"),
+            "crash=dispatcher: the panic does not name the dispatcher function that faulted.", boot);
         KernelAssert.That(!r.Lines.Any(l => l.Contains("caught, which it must not be")),
             "crash=dispatcher: the exception was caught although the dispatcher faulted.", boot);
     }

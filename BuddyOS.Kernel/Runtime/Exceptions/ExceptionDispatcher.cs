@@ -97,8 +97,6 @@ namespace BuddyOS.Kernel.Exceptions
             info.FaultVector = faultVector;
             info.FaultAddress = faultAddress;
             InFlight = &info;
-            if (InjectFault)
-                *(int*)(nuint)InjectedFaultAddress = 0;
 
             // Pass 1: find the handler.
             StackFrameIterator frames = default;
@@ -147,6 +145,8 @@ namespace BuddyOS.Kernel.Exceptions
 
         private static bool FindHandler(ExInfo* info, ref StackFrameIterator frames, out uint index, out ulong handler)
         {
+            if (InjectFault)
+                *(int*)(nuint)InjectedFaultAddress = 0;
             FrameClauses clauses = new FrameClauses(ref frames);
             while (clauses.Next(out EhClause clause))
             {
