@@ -32,6 +32,20 @@ namespace BuddyOS.Kernel.SelfTest
 
     internal delegate void ThrowingCallback(int position);
 
+    internal static class GenericThrower<T> where T : class
+    {
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static void Throw(T what, int position) => throw new ParseException(what == null ? "null" : "generic", position);
+    }
+
+    internal struct ValueThrower
+    {
+        public int Position;
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public void Throw() => throw new ParseException("struct", Position);
+    }
+
     internal sealed class NullHolder
     {
         public int Value;
@@ -153,6 +167,25 @@ namespace BuddyOS.Kernel.SelfTest
             }
             t.Equal(21 + 100 + 21000, (ulong)through, "throws through interface dispatch and a delegate are caught");
 
+            int generic = 0;
+            try
+            {
+                GenericThrower<string>.Throw("generic", 30);
+            }
+            catch (ParseException p)
+            {
+                generic = p.Position;
+            }
+            try
+            {
+                new ValueThrower { Position = 12 }.Throw();
+            }
+            catch (ParseException p)
+            {
+                generic += p.Position;
+            }
+            t.Equal(42, (ulong)generic, "throws from a shared generic method and a struct method are caught");
+
             int continued = 0;
             for (int i = 0; i < 5; i++)
             {
@@ -240,6 +273,19 @@ namespace BuddyOS.Kernel.SelfTest
             t.Equal("finally 1 finally 2 finally 3 finally 4 dispose level5 finally 5 finally 6 finally 7 finally 8 finally 9 finally 10 catch ",
                 TakeLog(), "every finally once, innermost first, `using` disposed, then the catch");
 
+            // 200 frames: every finally runs, innermost (level 1) first, and the walk handles a deep stack.
+            s_nextLevel = 1;
+            s_outOfOrder = 0;
+            try
+            {
+                CountingLevel(200);
+            }
+            catch (ParseException)
+            {
+            }
+            t.Equal(201, (ulong)s_nextLevel, "200 frames deep: every finally ran once");
+            t.Equal(0, (ulong)s_outOfOrder, "200 frames deep: finally blocks ran out of order");
+
             // A finally also runs when nothing is thrown, and only once.
             try
             {
@@ -302,6 +348,25 @@ namespace BuddyOS.Kernel.SelfTest
             finally
             {
                 Log(string.Concat("finally ", n.ToString(), " "));
+            }
+        }
+
+        private static int s_nextLevel, s_outOfOrder;
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void CountingLevel(int n)
+        {
+            if (n == 0)
+                ThrowParse("deep", 0);
+            try
+            {
+                CountingLevel(n - 1);
+            }
+            finally
+            {
+                if (n != s_nextLevel)
+                    s_outOfOrder++;
+                s_nextLevel++;
             }
         }
 
