@@ -98,56 +98,82 @@ namespace BuddyOS.Kernel.Exceptions
             info.FaultAddress = faultAddress;
             InFlight = &info;
 
-            // Pass 1: find the handler.
+            // Pass 1: find the handler, keeping each frame for pass 2 (as many as fit).
+            FrameRecord* records = stackalloc FrameRecord[RecordedFrames];
+            FrameRecord overflow;
+            int walked = 0;
             StackFrameIterator frames = default;
             uint catchIndex = uint.MaxValue;
-            ulong catchSp = 0, handler = 0;
-            bool found = false;
+            ulong handler = 0;
+            FrameRecord* catching = null;
             for (bool more = frames.Init(&info.ThrowSite); more; more = frames.Next())
             {
-                if (FindHandler(&info, ref frames, out catchIndex, out handler))
+                FrameRecord* record = walked < RecordedFrames ? records + walked : &overflow;
+                walked++;
+                frames.Save(record);
+                if (FindHandler(&info, record, out catchIndex, out handler))
                 {
-                    found = true;
-                    catchSp = frames.Context.Sp;
+                    catching = record;
                     break;
                 }
             }
-            if (!found && frames.End != WalkEnd.FilterBoundary)
+            if (catching == null && frames.End != WalkEnd.FilterBoundary)
                 Panic.UnhandledException(&info, WalkEndName(frames.End));
             ExInfo* abortedFilter = frames.Boundary;
+            ulong catchSp = catching == null ? 0 : catching->Context.Sp;
+            RegisterContext catchContext = catching == null ? default : catching->Context;
 
-            // Pass 2: run the finally blocks on the way, innermost first.
-            for (bool more = frames.Init(&info.ThrowSite); more; more = frames.Next())
+            // Pass 2: run the finally blocks on the way, innermost first; walk again only for a deep stack.
+            if (walked <= RecordedFrames)
             {
-                if (found && frames.Context.Sp > catchSp)
-                    Panic.Fail("exceptions: pass 2 walked past the catching frame; SP", frames.Context.Sp);
-                bool catching = found && frames.Context.Sp == catchSp;
-                RunFinallies(&info, ref frames, catching ? catchIndex : uint.MaxValue);
-                if (catching)
-                    break;
+                for (int i = 0; i < walked; i++)
+                    if (SecondPass(&info, records + i, catchSp, catchIndex))
+                        break;
+            }
+            else
+            {
+                for (bool more = frames.Init(&info.ThrowSite); more; more = frames.Next())
+                {
+                    frames.Save(&overflow);
+                    if (SecondPass(&info, &overflow, catchSp, catchIndex))
+                        break;
+                }
             }
 
-            if (!found)
+            if (catching == null)
             {
                 PopBelow(abortedFilter->FuncletSp);
                 AbortFilter(abortedFilter->FuncletSp);
             }
             info.FuncletKind = EhClauseKind.Typed;
             info.FuncletClause = catchIndex;
-            info.FuncletParent = frames.Context;
+            info.FuncletParent = catchContext;
             s_inDispatcher = false;
             CallCatchFunclet(handler, &info.FuncletParent, exception, &info.FuncletSp, catchSp, enableInterrupts ? 1UL : 0UL);
             Panic.Fail("exceptions: the catch funclet call returned", handler);
         }
 
+        // Frames pass 1 keeps for pass 2 (104 bytes each on the stack); a deeper walk is done twice.
+        private const int RecordedFrames = 16;
+
+        // The finally blocks of one frame in pass 2; true at the catching frame (catchSp == 0: none).
+        private static bool SecondPass(ExInfo* info, FrameRecord* frame, ulong catchSp, uint catchIndex)
+        {
+            if (catchSp != 0 && frame->Context.Sp > catchSp)
+                Panic.Fail("exceptions: pass 2 walked past the catching frame; SP", frame->Context.Sp);
+            bool catching = catchSp != 0 && frame->Context.Sp == catchSp;
+            RunFinallies(info, frame, catching ? catchIndex : uint.MaxValue);
+            return catching;
+        }
+
         // An address in page 0, which boot.asm leaves unmapped.
         private const ulong InjectedFaultAddress = 8;
 
-        private static bool FindHandler(ExInfo* info, ref StackFrameIterator frames, out uint index, out ulong handler)
+        private static bool FindHandler(ExInfo* info, FrameRecord* frame, out uint index, out ulong handler)
         {
             if (InjectFault)
                 *(int*)(nuint)InjectedFaultAddress = 0;
-            FrameClauses clauses = new FrameClauses(ref frames);
+            FrameClauses clauses = new FrameClauses(frame);
             while (clauses.Next(out EhClause clause))
             {
                 if (clause.Kind == EhClauseKind.Fault)
@@ -156,7 +182,7 @@ namespace BuddyOS.Kernel.Exceptions
                 if (clause.Kind == EhClauseKind.Typed)
                     takes = TypeCast.IsInstanceOfException(clause.CatchType, info->Exception);
                 else
-                    takes = RunFunclet(info, ref frames, EhClauseKind.Filter, clauses.Index, clauses.Address(clause.FilterOffset)) != 0;
+                    takes = RunFunclet(info, frame, EhClauseKind.Filter, clauses.Index, clauses.Address(clause.FilterOffset)) != 0;
                 if (takes)
                 {
                     index = clauses.Index;
@@ -170,19 +196,19 @@ namespace BuddyOS.Kernel.Exceptions
         }
 
         // The frame's finally/fault funclets whose try holds its address, up to (not including) clause `limit`.
-        private static void RunFinallies(ExInfo* info, ref StackFrameIterator frames, uint limit)
+        private static void RunFinallies(ExInfo* info, FrameRecord* frame, uint limit)
         {
-            FrameClauses clauses = new FrameClauses(ref frames);
+            FrameClauses clauses = new FrameClauses(frame);
             while (clauses.Next(out EhClause clause) && clauses.Index < limit)
                 if (clause.Kind == EhClauseKind.Fault)
-                    RunFunclet(info, ref frames, EhClauseKind.Fault, clauses.Index, clauses.Address(clause.HandlerOffset));
+                    RunFunclet(info, frame, EhClauseKind.Fault, clauses.Index, clauses.Address(clause.HandlerOffset));
         }
 
-        private static int RunFunclet(ExInfo* info, ref StackFrameIterator frames, EhClauseKind kind, uint clause, ulong funclet)
+        private static int RunFunclet(ExInfo* info, FrameRecord* frame, EhClauseKind kind, uint clause, ulong funclet)
         {
             info->FuncletKind = kind;
             info->FuncletClause = clause;
-            info->FuncletParent = frames.Context;
+            info->FuncletParent = frame->Context;
             s_inDispatcher = false;
             int result = CallFunclet(funclet, &info->FuncletParent, info->Exception, &info->FuncletSp);
             s_inDispatcher = true;
@@ -211,11 +237,11 @@ namespace BuddyOS.Kernel.Exceptions
         private uint _skipThrough;
         private EhClause _skipped;
 
-        public FrameClauses(ref StackFrameIterator frames)
+        public FrameClauses(FrameRecord* frame)
         {
-            _reader = new EhClauseReader(ref frames.Method);
-            _offset = frames.CodeOffset;
-            _skipThrough = frames.SkipThroughClause;
+            _reader = new EhClauseReader(ref frame->Method);
+            _offset = frame->CodeOffset;
+            _skipThrough = frame->SkipThroughClause;
             _skipped = default;
         }
 

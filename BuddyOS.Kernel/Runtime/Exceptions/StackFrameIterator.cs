@@ -17,6 +17,18 @@ namespace BuddyOS.Kernel.Exceptions
         BadUnwindInfo,   // CFI the unwinder does not support
     }
 
+    // What the passes need of one frame: its registers, its method's EH info, the clause skipping rule.
+    // Pass 1 keeps one per frame so pass 2 does not unwind the same frames again.
+    internal unsafe struct FrameRecord
+    {
+        public RegisterContext Context;
+        public MethodEhInfo Method;
+        public uint SkipThroughClause;
+
+        // Offset of this frame's address in its method body: what try ranges are compared with.
+        public uint CodeOffset => (uint)(Context.LookupIp - Method.BodyStart);
+    }
+
     internal unsafe struct StackFrameIterator
     {
         [RuntimeImport("BuddyOS_FuncletReturnAddress")]
@@ -45,8 +57,12 @@ namespace BuddyOS.Kernel.Exceptions
             return Load();
         }
 
-        // Offset of this frame's address in its method body: what try ranges are compared with.
-        public uint CodeOffset => (uint)(Context.LookupIp - Method.BodyStart);
+        public void Save(FrameRecord* record)
+        {
+            record->Context = Context;
+            record->Method = Method;
+            record->SkipThroughClause = SkipThroughClause;
+        }
 
         public bool Next()
         {
