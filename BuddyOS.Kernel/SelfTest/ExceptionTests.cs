@@ -698,6 +698,44 @@ namespace BuddyOS.Kernel.SelfTest
             t.Equal("System.OverflowException", Caught(6), "a checked overflow");
             t.Equal("System.NullReferenceException", Caught(7), "a virtual call on null");
             t.Equal("none", Caught(8), "the kernel goes on: the same code without a fault");
+            string inFinally = null;
+            try
+            {
+                try
+                {
+                    ThrowParse("replaced by a fault", 1);
+                }
+                finally
+                {
+                    inFinally = "ran";
+                    Fault(0);
+                }
+            }
+            catch (NullReferenceException)
+            {
+                inFinally = string.Concat(inFinally, ", the fault replaced the exception");
+            }
+            catch (ParseException)
+            {
+                inFinally = string.Concat(inFinally, ", the original escaped");
+            }
+            t.Equal("ran, the fault replaced the exception", inFinally, "a CPU fault inside a finally during unwinding");
+
+            string inFilter = null;
+            try
+            {
+                ThrowParse("filter faults", 2);
+            }
+            catch (ParseException) when (Fault(0) == 0)
+            {
+                inFilter = "the faulting filter took it";
+            }
+            catch (ParseException)
+            {
+                inFilter = "the next clause took it";
+            }
+            t.Equal("the next clause took it", inFilter, "a CPU fault inside a filter counts as false");
+
             // The catch resumes without iretq, so the dispatcher restores IF itself; this kernel runs with
             // interrupts off, so here it must stay off (the IF=1 path is not exercised by any test).
             t.Equal(interruptsBefore, ReadFlags() & InterruptFlag, "RFLAGS.IF after catches that resumed from CPU faults");
