@@ -4,7 +4,6 @@
 bits 64
 section .text
 
-extern BuddyOS_ThrowPanic
 extern BuddyOS_FailFastPanic
 extern BuddyOS_ResolveInterfaceCall
 extern __modules_start
@@ -40,17 +39,7 @@ RhpReversePInvoke:
 RhpReversePInvokeReturn:
     ret
 
-; --- throw: no unwinder, so every throw is a panic that names the exception and the throw site. ---
-global RhpThrowEx
-RhpThrowEx:
-    mov rsi, [rsp]                      ; return address = just after the throwing call
-    jmp BuddyOS_ThrowPanic
-
-global RhpRethrow
-RhpRethrow:
-    xor edi, edi
-    mov rsi, [rsp]
-    jmp BuddyOS_ThrowPanic
+; --- throw: RhpThrowEx, RhpRethrow and the funclet helpers live in Boot/exceptions.asm. ---
 
 global RhpFallbackFailFast
 RhpFallbackFailFast:

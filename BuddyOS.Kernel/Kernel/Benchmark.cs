@@ -42,6 +42,7 @@ namespace BuddyOS.Kernel
             Console.Write("x, free ");
             Console.WriteFraction(b.FreeCycles, p.FreeCycles);
             Console.WriteLine("x");
+            ExceptionBenchmark.Run(unit);
         }
 
         // Generic over the heap type so both are called directly, with no interface dispatch in the loop.

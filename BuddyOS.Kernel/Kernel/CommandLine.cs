@@ -5,6 +5,8 @@
 //   crash=null | crash=hang  null dereference after the banner / spin forever with interrupts off
 //   crash=oom                keep more live data than the heap holds: the out-of-memory panic
 //   gc.stress=N              collect before every Nth object allocation
+//   crash=unhandled          throw an exception nothing catches (the unhandled-exception panic)
+//   crash=dispatcher         fault inside the exception dispatcher's first pass (still a panic)
 namespace BuddyOS.Kernel
 {
     internal sealed class CommandLine

@@ -42,10 +42,16 @@ namespace BuddyOS.Kernel
                 Console.WriteLine();
             }
 
+            Exceptions.ExceptionReport.Print();
+
             if (options.Crash == "null")
                 CrashWithNullDereference();
             else if (options.Crash == "oom")
                 CrashWithOutOfMemory();
+            else if (options.Crash == "unhandled")
+                CrashWithUnhandledException();
+            else if (options.Crash == "dispatcher")
+                CrashInsideDispatcher();
             else if (options.Crash == "hang")
             {
                 Console.WriteLine("crash=hang: spinning forever with interrupts off");
@@ -73,6 +79,28 @@ namespace BuddyOS.Kernel
             System.Collections.Generic.List<byte[]> kept = new System.Collections.Generic.List<byte[]>();
             while (true)
                 kept.Add(new byte[64 * 1024]);
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static void CrashWithUnhandledException()
+        {
+            Console.WriteLine("crash=unhandled: throwing an exception nothing catches");
+            throw new System.InvalidOperationException("crash=unhandled asked for an exception nothing catches");
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static void CrashInsideDispatcher()
+        {
+            Console.WriteLine("crash=dispatcher: the dispatcher faults in its first pass");
+            Exceptions.ExceptionDispatcher.InjectFault = true;
+            try
+            {
+                throw new System.InvalidOperationException("crash=dispatcher");
+            }
+            catch (System.InvalidOperationException)
+            {
+                Console.WriteLine("crash=dispatcher: caught, which it must not be");
+            }
         }
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]

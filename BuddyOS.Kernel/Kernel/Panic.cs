@@ -1,10 +1,12 @@
-// Every way the kernel can die ends here: a CPU exception, a C# throw (there is no unwinder), a
-// runtime failure, running out of heap. It prints what happened and where on screen and COM1, then
-// exits QEMU with status 37 (or halts on real hardware). Never a silent reboot, never status 0.
+// Every way the kernel can die ends here: a CPU exception .NET does not map to an exception, an
+// exception nothing catches, a fault inside the exception dispatcher, a runtime failure, running out
+// of heap. It prints what happened and where on screen and COM1, then exits QEMU with status 37 (or
+// halts on real hardware). Never a silent reboot, never status 0.
 // Nothing here allocates: the heap may be the thing that failed.
 using System;
 using System.Runtime;
 using BuddyOS.Kernel.Drivers;
+using BuddyOS.Kernel.Exceptions;
 using Internal.Runtime;
 
 namespace BuddyOS.Kernel
@@ -91,27 +93,80 @@ namespace BuddyOS.Kernel
             End();
         }
 
-        // RhpThrowEx / RhpRethrow land here with the address just after the throwing call.
-        [RuntimeExport("BuddyOS_ThrowPanic")]
-        private static void Throw(object exception, ulong returnAddress)
+        // Pass 1 found no handler: the exception, what stopped the search, and the stack from the throw.
+        public static void UnhandledException(ExInfo* info, string why)
         {
-            Begin("unhandled exception (catch/finally are not supported: every throw is fatal)");
-            Exception e = exception as Exception;
-            if ((object)e == null)
+            Begin("unhandled exception");
+            WriteException(info->Exception);
+            if (info->FaultVector != ExInfo.NoFault)
             {
-                Console.WriteLine("exception: (rethrow or non-Exception object)");
+                Console.Write("cause:     CPU exception ");
+                Console.Write(VectorName(info->FaultVector));
+                if (info->FaultVector == 14)
+                {
+                    Console.Write(" at address ");
+                    Console.WriteHex(info->FaultAddress);
+                }
+                Console.WriteLine();
             }
-            else
+            Console.Write("search:    ");
+            Console.WriteLine(why);
+            WriteStackTrace(&info->ThrowSite);
+            End();
+        }
+
+        // A throw or a CPU fault while the dispatcher's own code ran: never dispatched again.
+        public static void DispatcherFailure(string what, object exception, ulong ip)
+        {
+            Begin("fault inside the exception dispatcher");
+            Console.WriteLine(what);
+            if (exception != null)
+                WriteException(exception);
+            Console.Write("at: ");
+            Console.WriteHex(ip);
+            Console.Write(" ");
+            SymbolTable.WriteName(ip - 1, ip);
+            Console.WriteLine();
+            End();
+        }
+
+        private static void WriteException(object exception)
+        {
+            Exception e = exception as Exception;
+            Console.Write("exception: ");
+            Console.WriteLine((object)e == null ? "(an object that is not a System.Exception)" : e.TypeName);
+            if ((object)e != null)
             {
-                Console.Write("exception: ");
-                Console.WriteLine(e.TypeName);
                 Console.Write("message:   ");
                 Console.WriteLine(e.Message);
             }
-            Console.Write("thrown at: ");
-            Console.WriteHex(returnAddress);
-            Console.WriteLine(" (return address of the throw; addr2line -e out/kernel.elf)");
-            End();
+        }
+
+        // One line per managed frame, innermost first, with the function's name from the symbol table.
+        private static void WriteStackTrace(RegisterContext* site)
+        {
+            Console.WriteLine("stack trace:");
+            StackFrameIterator frames = default;
+            int shown = 0;
+            for (bool more = frames.Init(site); more && shown < 64; more = frames.Next(), shown++)
+            {
+                Console.Write("  at ");
+                SymbolTable.WriteName(frames.Context.LookupIp, frames.Context.Ip);
+                Console.Write(" (");
+                Console.WriteHex(frames.Context.Ip);
+                Console.WriteLine(frames.Method.IsFunclet ? ", funclet)" : ")");
+            }
+            if (shown == 64)
+                Console.WriteLine("  ... (more frames)");
+            else if (frames.End == WalkEnd.UnknownCode || frames.End == WalkEnd.BadUnwindInfo)
+            {
+                // Where the walk stopped: asm code (a stub, the boot code) has no unwind information.
+                Console.Write("  at ");
+                SymbolTable.WriteName(frames.Context.LookupIp, frames.Context.Ip);
+                Console.Write(" (");
+                Console.WriteHex(frames.Context.Ip);
+                Console.WriteLine(frames.End == WalkEnd.UnknownCode ? ", no unwind information: the walk ends)" : ", unsupported CFI: the walk ends)");
+            }
         }
 
         [RuntimeExport("BuddyOS_FailFastPanic")]
@@ -127,13 +182,17 @@ namespace BuddyOS.Kernel
         [RuntimeExport("BuddyOS_CpuExceptionPanic")]
         private static void CpuException(ExceptionFrame* frame, ulong cr2)
         {
-            Begin("CPU exception");
+            HardwareExceptions.TryDispatch(frame, cr2);   // returns only if the fault stays a panic
+            Begin(ExceptionDispatcher.IsDispatching ? "CPU exception inside the exception dispatcher" : "CPU exception");
             Console.Write("vector ");
             Console.WriteDecimal(frame->Vector);
             Console.Write(": ");
             Console.WriteLine(VectorName(frame->Vector));
             Console.Write("error code: ");
             Console.WriteHex(frame->ErrorCode, 8);
+            Console.WriteLine();
+            Console.Write("in: ");
+            SymbolTable.WriteName(frame->Rip, frame->Rip);
             Console.WriteLine();
             Console.Write("RIP: ");
             Console.WriteHex(frame->Rip);
@@ -159,6 +218,10 @@ namespace BuddyOS.Kernel
             WriteRegisterLine("RBP", frame->Rbp, "R8 ", frame->R8, "R9 ", frame->R9);
             WriteRegisterLine("R10", frame->R10, "R11", frame->R11, "R12", frame->R12);
             WriteRegisterLine("R13", frame->R13, "R14", frame->R14, "R15", frame->R15);
+            // Last: if the walk itself faults, the panic above is already on screen.
+            RegisterContext site = HardwareExceptions.FaultSite(frame);
+            if (EhFrameTable.Find(site.Ip, out FrameDescription _))
+                WriteStackTrace(&site);
             End();
         }
 

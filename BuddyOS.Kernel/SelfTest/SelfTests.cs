@@ -25,6 +25,12 @@ namespace BuddyOS.Kernel.SelfTest
             Add(tests, "gc_cycles", CollectorTests.Cycles, needsFree: false).NeedsCollector = true;
             Add(tests, "gc_deep", CollectorTests.Deep, needsFree: false).NeedsCollector = true;
             Add(tests, "gc_mark_overflow", CollectorTests.MarkOverflow, needsFree: false).NeedsCollector = true;
+            Add(tests, "exc_catch", ExceptionTests.Catch, needsFree: false);
+            Add(tests, "exc_unwind", ExceptionTests.Unwind, needsFree: false);
+            Add(tests, "exc_filter", ExceptionTests.Filter, needsFree: false);
+            Add(tests, "exc_rethrow", ExceptionTests.Rethrow, needsFree: false);
+            Add(tests, "exc_hardware", ExceptionTests.Hardware, needsFree: false);
+            Add(tests, "exc_heap", ExceptionTests.Heap, needsFree: false).NeedsCollector = true;
             if (options.AddFailingTest)
                 Add(tests, "deliberate_failure", DeliberateFailure, needsFree: false).AlwaysRun = true;
             return TestRunner.Run(tests, options);

@@ -50,6 +50,12 @@ public static class KernelMatrix
         "gc_cycles",
         "gc_deep",
         "gc_mark_overflow",
+        "exc_catch",
+        "exc_unwind",
+        "exc_filter",
+        "exc_rethrow",
+        "exc_hardware",
+        "exc_heap",
     };
 
     public static BootConfig Get(string name) =>

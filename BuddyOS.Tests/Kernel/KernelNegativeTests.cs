@@ -14,6 +14,10 @@ public sealed class KernelNegativeTests
         BootConfig.Create(Firmware.Bios, "pc", 32, "selftest=fail", name: "bios-pc-32M-selftest_fail");
     public static readonly BootConfig CrashNull =
         BootConfig.Create(Firmware.Bios, "pc", 32, "crash=null", name: "bios-pc-32M-crash_null");
+    public static readonly BootConfig CrashUnhandled =
+        BootConfig.Create(Firmware.Bios, "pc", 32, "crash=unhandled", name: "bios-pc-32M-crash_unhandled");
+    public static readonly BootConfig CrashDispatcher =
+        BootConfig.Create(Firmware.Bios, "pc", 32, "crash=dispatcher", name: "bios-pc-32M-crash_dispatcher");
     public static readonly BootConfig CrashHang =
         BootConfig.Create(Firmware.Bios, "pc", 32, "crash=hang", TimeSpan.FromSeconds(10), name: "bios-pc-32M-crash_hang");
     public static readonly BootConfig Uefi32M =
@@ -36,7 +40,7 @@ public sealed class KernelNegativeTests
 
     private async Task<BootResult> Boot(BootConfig config)
     {
-        _fixture.Prefetch(new[] { CrashHang, Uefi32M, SelftestFail, CrashNull, SelftestOnly });
+        _fixture.Prefetch(new[] { CrashHang, Uefi32M, SelftestFail, CrashNull, SelftestOnly, CrashUnhandled, CrashDispatcher });
         var boot = await _fixture.Boot(config);
         _output.WriteLine(boot.Describe(tailLines: 20));
         KernelAssert.Ran(boot);
@@ -79,6 +83,43 @@ public sealed class KernelNegativeTests
             "crash=null: the panic does not name a page fault (#PF).", boot);
         KernelAssert.That(r.PanicText.Contains("0x0000000000000000"),
             "crash=null: the panic does not name the faulting address 0x0000000000000000.", boot);
+        // .NET semantics: a page-0 fault in managed code is a NullReferenceException, here one nothing catches.
+        KernelAssert.That(r.PanicText.Contains("System.NullReferenceException"),
+            "crash=null: the panic does not name the NullReferenceException the fault became.", boot);
+    }
+
+    [Fact]
+    public async Task Crash_unhandled_panics_with_type_message_and_a_stack_trace_to_kmain()
+    {
+        var boot = await Boot(CrashUnhandled);
+        var r = boot.Report;
+        KernelAssert.That(!boot.Hung && r.Panicked, $"crash=unhandled: expected a panic, verdict {boot.Verdict}.", boot);
+        KernelAssert.That(boot.ExitStatus == 37, $"crash=unhandled: QEMU status {BootResult.DescribeStatus(boot.ExitStatus)}, expected 37.", boot);
+        KernelAssert.That(r.PanicText.Contains("unhandled exception"), "crash=unhandled: the panic does not say 'unhandled exception'.", boot);
+        KernelAssert.That(r.PanicText.Contains("System.InvalidOperationException"), "crash=unhandled: the panic does not name the exception type.", boot);
+        KernelAssert.That(r.PanicText.Contains("crash=unhandled asked for an exception nothing catches"),
+            "crash=unhandled: the panic does not carry the exception's message.", boot);
+        var trace = r.PanicLines.SkipWhile(l => !l.Contains("stack trace:")).Skip(1).TakeWhile(l => l.TrimStart().StartsWith("at ")).ToList();
+        var thrower = trace.FindIndex(l => l.Contains("Kmain__CrashWithUnhandledException+0x"));
+        var kmain = trace.FindIndex(l => Regex.IsMatch(l, @"\bkmain\+0x"));
+        KernelAssert.That(thrower == 0, $"crash=unhandled: the first stack-trace frame should be the throwing method, got [{string.Join(" | ", trace)}].", boot);
+        KernelAssert.That(kmain > thrower, $"crash=unhandled: no kmain frame after the throwing method in [{string.Join(" | ", trace)}].", boot);
+    }
+
+    [Fact]
+    public async Task Crash_dispatcher_fault_is_a_panic_not_a_triple_fault()
+    {
+        var boot = await Boot(CrashDispatcher);
+        var r = boot.Report;
+        KernelAssert.That(boot.ExitStatus != 0, "crash=dispatcher: QEMU exited 0: a triple fault or reset.", boot);
+        KernelAssert.That(!boot.Hung && r.Panicked, $"crash=dispatcher: expected a panic, verdict {boot.Verdict}.", boot);
+        KernelAssert.That(boot.ExitStatus == 37, $"crash=dispatcher: QEMU status {BootResult.DescribeStatus(boot.ExitStatus)}, expected 37.", boot);
+        KernelAssert.That(r.PanicText.Contains("inside the exception dispatcher"),
+            "crash=dispatcher: the panic does not say the fault was inside the exception dispatcher.", boot);
+        KernelAssert.That(r.PanicText.Contains("in: BuddyOS_Kernel_BuddyOS_Kernel_Exceptions_ExceptionDispatcher__"),
+            "crash=dispatcher: the panic does not name the dispatcher function that faulted.", boot);
+        KernelAssert.That(!r.Lines.Any(l => l.Contains("caught, which it must not be")),
+            "crash=dispatcher: the exception was caught although the dispatcher faulted.", boot);
     }
 
     [Fact]

@@ -1,5 +1,5 @@
-// What compiler-generated checks call on failure (bounds, overflow, null, division). Each throws,
-// and every throw is a panic naming the exception (Kernel/Panic.cs): there is no unwinder.
+// What compiler-generated checks call on failure (bounds, overflow, null, division). Each throws a
+// real exception object through the dispatcher (Runtime/Exceptions/): catchable like any other.
 using System;
 
 namespace Internal.Runtime.CompilerHelpers

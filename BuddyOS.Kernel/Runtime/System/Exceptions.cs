@@ -1,5 +1,5 @@
-// Exceptions exist so `throw` compiles and names what went wrong. There is no unwinder: every throw
-// ends in a kernel panic printing TypeName and Message (see Kernel/Panic.cs). catch/finally never run.
+// The exception types the runtime and the kernel throw. They are ordinary heap objects; throw, catch,
+// when and finally work through Runtime/Exceptions/. No reflection, so each type names itself.
 namespace System
 {
     public class Exception
