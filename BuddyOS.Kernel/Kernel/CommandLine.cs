@@ -1,6 +1,7 @@
 // Kernel options from the multiboot2 command line, space separated:
 //   selftest=fail            add one test that fails on purpose (checks the failure path end to end)
 //   selftest.only=a,b        run only the named tests
+//   selftest=full            every test at its full size (the default boot sizes them for its time budget)
 //   crash=null | crash=hang  null dereference after the banner / spin forever with interrupts off
 namespace BuddyOS.Kernel
 {
@@ -8,6 +9,7 @@ namespace BuddyOS.Kernel
     {
         public string Raw = "";
         public bool AddFailingTest;
+        public bool FullSize;
         public string OnlyTests;     // null: all tests
         public string Crash;         // null, "null" or "hang"
 
@@ -32,6 +34,8 @@ namespace BuddyOS.Kernel
         {
             if (word == "selftest=fail")
                 AddFailingTest = true;
+            else if (word == "selftest=full")
+                FullSize = true;
             else if (word.StartsWith("selftest.only="))
                 OnlyTests = word.Substring(14, word.Length - 14);
             else if (word.StartsWith("crash="))

@@ -4,6 +4,7 @@
 using System.Runtime.InteropServices;
 using BuddyOS.Kernel.Drivers;
 using BuddyOS.Kernel.SelfTest;
+using BuddyOS.Protocol;
 using Internal.Runtime.CompilerHelpers;
 
 namespace BuddyOS.Kernel
@@ -15,7 +16,8 @@ namespace BuddyOS.Kernel
         {
             Serial.Initialize();
             VgaText.Clear();
-            Console.WriteLine("BuddyOS: kernel up (x86-64 long mode, C# compiled by NativeAOT ilc)");
+            Console.Write(ReportProtocol.KernelUp);
+            Console.WriteLine(" (x86-64 long mode, C# compiled by NativeAOT ilc)");
 
             KernelHeap.Initialize(heapBottom, heapTop, metadata, metadataEnd);
             int staticBases = StartupCodeHelpers.InitializeModules();

@@ -1,6 +1,6 @@
 // Every way the kernel can die ends here: a CPU exception, a C# throw (there is no unwinder), a
 // runtime failure, running out of heap. It prints what happened and where on screen and COM1, then
-// exits QEMU with status 37 (or halts on real hardware). Never a silent reboot, never status 0.
+// exits QEMU with the panic status (or halts on real hardware). Never a silent reboot, never status 0.
 // Nothing here allocates: the heap may be the thing that failed.
 using System;
 using System.Runtime;

@@ -69,13 +69,15 @@ namespace BuddyOS.Kernel.SelfTest
             return size;
         }
 
-        // As many allocate+free rounds as the heap has bytes: a heap without free would run out after
-        // 4 MiB / 16 B = 262,144 rounds.
+        // More allocate+free rounds than the heap has 16-byte blocks (4 MiB / 16 B = 262,144), so a heap
+        // without free would run out: a quarter more by default, as many as the heap has bytes with selftest=full.
         public static void ManyShortLived(TestContext t)
         {
             HeapStatistics before = KernelHeap.Statistics;
-            const int Rounds = 4 * 1024 * 1024;
-            for (int i = 0; i < Rounds; i++)
+            int heapBytes = (int)(KernelHeap.Top - KernelHeap.Bottom);
+            int minBlocks = heapBytes / 16;
+            int rounds = TestContext.Size(minBlocks + minBlocks / 4, heapBytes);
+            for (int i = 0; i < rounds; i++)
             {
                 Small s = new Small();
                 s.Value = i;
@@ -85,8 +87,8 @@ namespace BuddyOS.Kernel.SelfTest
             }
             HeapStatistics after = KernelHeap.Statistics;
             t.Equal((ulong)before.HeldBytes, (ulong)after.HeldBytes, "held bytes after all rounds");
-            t.Equal(before.Allocations + Rounds, after.Allocations, "allocation count");
-            t.Equal(before.Frees + Rounds, after.Frees, "free count");
+            t.Equal(before.Allocations + (ulong)rounds, after.Allocations, "allocation count");
+            t.Equal(before.Frees + (ulong)rounds, after.Frees, "free count");
         }
 
         // Churn around one long-lived allocation never touches it.

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using BuddyOS.Protocol;
 using Xunit.Abstractions;
 
 namespace BuddyOS.Tests.Kernel;
@@ -21,9 +22,10 @@ public sealed class KernelNegativeTests
 
     private static BootConfig SelftestOnly => BootConfig.Create(Firmware.Bios, "pc", 32,
         "selftest.only=" + string.Join(",", OnlySubset), name: "bios-pc-32M-selftest_only");
-    private static string[] OnlySubset => KernelMatrix.KnownTests.Length >= 2
-        ? new[] { KernelMatrix.KnownTests[^1], KernelMatrix.KnownTests[0] }
-        : KernelMatrix.KnownTests;
+    // Named out of order: the kernel still runs them in registration order.
+    private static string[] OnlySubset => SelfTestRegistry.Names.Count >= 2
+        ? new[] { SelfTestRegistry.Names[^1], SelfTestRegistry.Names[0] }
+        : SelfTestRegistry.Names.ToArray();
 
     private readonly KernelFixture _fixture;
     private readonly ITestOutputHelper _output;
@@ -50,18 +52,21 @@ public sealed class KernelNegativeTests
         var r = boot.Report;
         KernelAssert.That(!boot.Hung && !r.Panicked, "selftest=fail: expected a clean failure report, not a hang or panic.", boot);
         KernelAssert.That(boot.Verdict == BootVerdict.Failed, $"selftest=fail: verdict {boot.Verdict}, expected Failed.", boot);
-        KernelAssert.That(boot.ExitStatus == 35, $"selftest=fail: QEMU status {BootResult.DescribeStatus(boot.ExitStatus)}, expected 35.", boot);
+        KernelAssert.That(boot.ExitStatus == ReportProtocol.TestsFailedStatus,
+            $"selftest=fail: QEMU status {BootResult.DescribeStatus(boot.ExitStatus)}, expected {BootResult.DescribeStatus(ReportProtocol.TestsFailedStatus)}.", boot);
         var failed = r.Tests.Where(t => t.Outcome == SelfTestOutcome.Fail).ToList();
         KernelAssert.That(failed.Count == 1, $"selftest=fail: expected exactly one [FAIL] line, got {failed.Count}.", boot);
-        KernelAssert.That(!KernelMatrix.KnownTests.Contains(failed[0].Name),
+        KernelAssert.That(!SelfTestRegistry.Names.Contains(failed[0].Name),
             $"selftest=fail: the failing test '{failed[0].Name}' should be the one added on purpose, not a regular self-test.", boot);
         KernelAssert.That(failed[0].Message.Length > 0, "selftest=fail: the [FAIL] line carries no message.", boot);
         KernelAssert.That(r.HasSummary && r.SummaryFailed == 1,
             $"selftest=fail: the closing line should say M = 1 failed, got {(r.HasSummary ? r.SummaryFailed.ToString() : "no closing line")}.", boot);
         KernelAssert.That(r.SummaryPassed == r.PassLines,
             $"selftest=fail: the closing line says N = {r.SummaryPassed} but there are {r.PassLines} [PASS] lines.", boot);
+        KernelAssert.That(r.Plan != null && r.Plan.SequenceEqual(SelfTestRegistry.Names.Append(failed[0].Name)) && r.ResultsMatchPlan,
+            "selftest=fail: the plan should be every registered test and then the deliberate failure, each reported.", boot);
         // The regular tests still ran and passed alongside the failing one.
-        var notPassed = KernelMatrix.KnownTests.Where(t => r.Find(t)?.Outcome != SelfTestOutcome.Pass).ToList();
+        var notPassed = SelfTestRegistry.Names.Where(t => r.Find(t)?.Outcome != SelfTestOutcome.Pass).ToList();
         KernelAssert.That(notPassed.Count == 0, $"selftest=fail: regular self-tests not passing: {string.Join(", ", notPassed)}.", boot);
     }
 
@@ -70,11 +75,12 @@ public sealed class KernelNegativeTests
     {
         var boot = await Boot(CrashNull);
         var r = boot.Report;
-        KernelAssert.That(boot.ExitStatus != 33, "crash=null: QEMU reported all passed (33) for a null dereference.", boot);
+        KernelAssert.That(boot.ExitStatus != ReportProtocol.AllPassedStatus, "crash=null: QEMU reported all passed for a null dereference.", boot);
         KernelAssert.That(!boot.Hung, "crash=null: the boot hung instead of panicking.", boot);
         KernelAssert.That(r.Panicked, "crash=null: no line containing PANIC.", boot);
         KernelAssert.That(boot.Verdict == BootVerdict.Panicked, $"crash=null: verdict {boot.Verdict}, expected Panicked.", boot);
-        KernelAssert.That(boot.ExitStatus == 37, $"crash=null: QEMU status {BootResult.DescribeStatus(boot.ExitStatus)}, expected 37.", boot);
+        KernelAssert.That(boot.ExitStatus == ReportProtocol.PanickedStatus,
+            $"crash=null: QEMU status {BootResult.DescribeStatus(boot.ExitStatus)}, expected {BootResult.DescribeStatus(ReportProtocol.PanickedStatus)}.", boot);
         KernelAssert.That(Regex.IsMatch(r.PanicText, @"#PF|page fault", RegexOptions.IgnoreCase),
             "crash=null: the panic does not name a page fault (#PF).", boot);
         KernelAssert.That(r.PanicText.Contains("0x0000000000000000"),
@@ -102,8 +108,10 @@ public sealed class KernelNegativeTests
     {
         var boot = await Boot(SelftestOnly);
         var r = boot.Report;
-        var reported = r.Tests.Select(t => t.Name).OrderBy(n => n, StringComparer.Ordinal).ToList();
-        var expected = OnlySubset.OrderBy(n => n, StringComparer.Ordinal).ToList();
+        var reported = r.Tests.Select(t => t.Name).ToList();
+        var expected = SelfTestRegistry.Names.Where(OnlySubset.Contains).ToList();
+        KernelAssert.That(r.Plan != null && r.Plan.SequenceEqual(expected),
+            $"{SelftestOnly.Cmdline}: planned [{string.Join(", ", r.Plan ?? new List<string>())}], expected [{string.Join(", ", expected)}].", boot);
         KernelAssert.That(reported.SequenceEqual(expected),
             $"{SelftestOnly.Cmdline}: reported [{string.Join(", ", reported)}], expected [{string.Join(", ", expected)}].", boot);
         KernelAssert.That(boot.Verdict == BootVerdict.Passed && r.SummaryPassed == expected.Count,
@@ -121,7 +129,7 @@ public sealed class KernelNegativeTests
         var boot = await Boot(Uefi32M);
         KernelAssert.That(boot.Verdict != BootVerdict.Passed,
             "OVMF now boots the kernel in 32 MiB: add uefi-pc-32M and uefi-q35-32M to KernelMatrix.Configs.", boot);
-        KernelAssert.That(boot.LoaderFailure == QemuRunner.LoaderFailureMarkers[0].Meaning,
+        KernelAssert.That(boot.LoaderFailure == QemuLauncher.LoaderFailureMarkers[0].Meaning,
             $"UEFI 32 MiB: expected OVMF's own exception dump, got verdict {boot.Verdict}.", boot);
         KernelAssert.That(boot.Report.Tests.Count == 0 && !boot.Report.Panicked,
             "UEFI 32 MiB: the kernel ran, so the failure is the kernel's, not the firmware's.", boot);
