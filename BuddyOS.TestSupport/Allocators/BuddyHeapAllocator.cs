@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 using BuddyOS.Heap;
-using BuddyOS.Bench.Support;
+using BuddyOS.TestSupport.Support;
 
-namespace BuddyOS.Bench.Allocators;
+namespace BuddyOS.TestSupport.Allocators;
 
 /// <summary>BuddyOS.Heap's buddy heap, the allocator under test. Size and alignment on free are ignored.</summary>
 public unsafe struct BuddyHeapAllocator : IBenchAllocator
