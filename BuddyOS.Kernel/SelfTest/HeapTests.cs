@@ -13,8 +13,9 @@ namespace BuddyOS.Kernel.SelfTest
             public int Value;
         }
 
-        // A boxed 5 and a List<int>'s buffer both come from [HEAP_BOTTOM, HEAP_TOP).
-        public static void HeapTest(TestContext t)
+        // `new` is served by the kernel heap: a boxed 5 and a List<int>'s buffer both come from
+        // [HEAP_BOTTOM, HEAP_TOP). (The seed called this test heap_test and printed "heap_test passed!".)
+        public static void NewUsesKernelHeap(TestContext t)
         {
             object five = 5;
             t.InKernelHeap(Allocator.AddressOf(five), "boxed 5");

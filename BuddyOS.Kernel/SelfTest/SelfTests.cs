@@ -11,7 +11,7 @@ namespace BuddyOS.Kernel.SelfTest
         {
             ScratchHeap.Initialize(scratch);
             List<TestCase> tests = new List<TestCase>();
-            Add(tests, "heap_test", HeapTests.HeapTest, needsFree: false);
+            Add(tests, "new_uses_kernel_heap", HeapTests.NewUsesKernelHeap, needsFree: false);
             Add(tests, "list_growth", HeapTests.ListGrowth, needsFree: true);
             Add(tests, "many_short_lived", HeapTests.ManyShortLived, needsFree: true);
             Add(tests, "long_lived", HeapTests.LongLived, needsFree: true);
@@ -20,7 +20,14 @@ namespace BuddyOS.Kernel.SelfTest
             Add(tests, "exhaustion", ScratchHeapTests.Exhaustion, needsFree: false);
             Add(tests, "bad_free", HeapTests.BadFree, needsFree: true);
             Add(tests, "strings", StringTests.Strings, needsFree: true);
-            Add(tests, "runtime", RuntimeTests.Runtime, needsFree: false);
+            Add(tests, "static_constructor", RuntimeTests.StaticConstructor, needsFree: false);
+            Add(tests, "static_fields", RuntimeTests.StaticFields, needsFree: false);
+            Add(tests, "interface_dispatch", RuntimeTests.InterfaceDispatch, needsFree: false);
+            Add(tests, "casts", RuntimeTests.Casts, needsFree: false);
+            Add(tests, "generics", RuntimeTests.Generics, needsFree: false);
+            Add(tests, "delegates", RuntimeTests.Delegates, needsFree: false);
+            Add(tests, "boxing", RuntimeTests.Boxing, needsFree: false);
+            Add(tests, "spans", RuntimeTests.Spans, needsFree: false);
             if (options.AddFailingTest)
                 tests.Add(DeliberateFailureCase());
             return TestRunner.Run(tests, options);
