@@ -52,9 +52,9 @@ public static unsafe class Profile
 
         // The same two loops on a heap created without exact requested sizes (no slack store).
         using var region3 = new NativeRegion(Runner.KernelHeapSize);
-        nuint leanBytes = BuddyOS.Heap.BuddyHeap.MetadataBytes(Runner.KernelHeapSize, BuddyHeapAllocator.OrdersFor(Runner.KernelHeapSize));
+        nuint leanBytes = BuddyOS.Heap.BuddyHeap.MetadataBytes(Runner.KernelHeapSize, BuddyOS.Heap.BuddyHeap.OrdersFor(Runner.KernelHeapSize));
         byte* leanMeta = (byte*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc(leanBytes, 64);
-        BuddyOS.Heap.BuddyHeap.TryCreate(region3.Start, region3.Size, BuddyHeapAllocator.OrdersFor(region3.Size), leanMeta, leanBytes,
+        BuddyOS.Heap.BuddyHeap.TryCreate(region3.Start, region3.Size, BuddyOS.Heap.BuddyHeap.OrdersFor(region3.Size), leanMeta, leanBytes,
             out BuddyOS.Heap.BuddyHeap lean, exactRequestedBytes: false);
         byte* a = lean.Allocate(16, 8), b = lean.Allocate(16, 8), c = lean.Allocate(16, 8);
         Console.WriteLine($"exactRequestedBytes: false, alloc+free 16 B (no merge): {Time(() => { for (int i = 0; i < N; i++) lean.Free(lean.Allocate(16, 8)); }),6:F1} ns");

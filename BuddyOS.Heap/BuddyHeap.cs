@@ -28,6 +28,15 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
 
     private BuddyState* _s;
 
+    /// <summary>
+    /// The orders of a heap of <paramref name="size"/> bytes (a power of two) whose smallest block is 16 bytes,
+    /// the smallest allowed (4 MiB: 19 orders).
+    /// </summary>
+    public static int OrdersFor(nuint size) => Bits.HighestBit((ulong)size) - MinBlockShift + 1;
+
+    /// <summary>Bytes in a block of <paramref name="order"/> (<see cref="MinBlockSize"/> &lt;&lt; order).</summary>
+    public readonly nuint BlockSize(int order) => BuddyTree.BlockSize(_s->MinShift, order);
+
     // ---------------------------------------------------------------- creation
 
     /// <summary>
@@ -72,7 +81,7 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
         s->NaturalAlignmentLimit = s->BaseAlignment < size ? s->BaseAlignment : size;
         s->MetadataBytes = layout.Total;
         s->Top = orders - 1;
-        s->MinShift = Bits.HighestBit((ulong)size) - (orders - 1);
+        s->MinShift = BuddyTree.MinShiftFor(size, orders);
         s->SlackShift = layout.SlackShift;
         s->ExactRequested = exactRequestedBytes;
         s->Lists = (FreeNode*)(metadata + layout.ListsOffset);
@@ -103,7 +112,7 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
     /// <summary>The number of block sizes.</summary>
     public readonly int Orders => _s->Top + 1;
     /// <summary>The smallest block, <c>RegionSize &gt;&gt; (Orders - 1)</c>.</summary>
-    public readonly nuint MinBlockSize => (nuint)1 << _s->MinShift;
+    public readonly nuint MinBlockSize => BlockSize(0);
     /// <summary>The bytes of metadata storage this heap uses.</summary>
     public readonly nuint MetadataSize => _s->MetadataBytes;
     /// <summary>
@@ -133,7 +142,7 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
         if (size - 1 < s->Size && alignment - 1 < s->NaturalAlignmentLimit && (alignment & (alignment - 1)) == 0)
         {
             nuint need = size > alignment ? size : alignment;
-            int order = Bits.HighestBit((ulong)((need - 1) >> s->MinShift)) + 1;
+            int order = BuddyTree.OrderForBytes(s->MinShift, need);
             if (TakeFromLists(s, order, out nuint offset))
             {
                 Account(s, order, offset, size);
@@ -181,7 +190,7 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Account(BuddyState* s, int order, nuint offset, nuint size)
     {
-        nuint blockSize = (nuint)1 << (s->MinShift + order);
+        nuint blockSize = BuddyTree.BlockSize(s->MinShift, order);
         s->Allocations++;
         AddLive(blockSize, RecordRequested(order, offset, blockSize, size));
     }
@@ -213,7 +222,7 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
         HeapStatus status = Locate(block, out nuint offset, out int order);
         if (status != HeapStatus.Ok) return status;
         BuddyState* s = _s;
-        nuint blockSize = (nuint)1 << (s->MinShift + order);
+        nuint blockSize = BuddyTree.BlockSize(s->MinShift, order);
         RemoveLive(blockSize, RequestedOf(order, offset, blockSize));
         s->Frees++;
         Release(s, order, offset);
@@ -241,7 +250,7 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
         if (status != HeapStatus.Ok) return status;
 
         BuddyState* s = _s;
-        nuint oldSize = (nuint)1 << (s->MinShift + order);
+        nuint oldSize = BuddyTree.BlockSize(s->MinShift, order);
         nuint oldRequested = RequestedOf(order, offset, oldSize);
         if (newOrder > order && !TryGrowInPlace(order, newOrder, offset))
         {
@@ -256,7 +265,7 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
         }
 
         if (newOrder < order) SplitDown(s, order, newOrder, offset);   // the freed upper halves cannot merge: their buddies are ours
-        nuint newBlockSize = (nuint)1 << (s->MinShift + newOrder);
+        nuint newBlockSize = BuddyTree.BlockSize(s->MinShift, newOrder);
         RemoveLive(oldSize, oldRequested);
         AddLive(newBlockSize, RecordRequested(newOrder, offset, newBlockSize, newSize));
         s->Reallocations++;
@@ -269,7 +278,7 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
     {
         usableSize = 0;
         HeapStatus status = Locate(block, out _, out int order);
-        if (status == HeapStatus.Ok) usableSize = (nuint)1 << (_s->MinShift + order);
+        if (status == HeapStatus.Ok) usableSize = BlockSize(order);
         return status;
     }
 
@@ -279,7 +288,7 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
     {
         requestedSize = 0;
         HeapStatus status = Locate(block, out nuint offset, out int order);
-        if (status == HeapStatus.Ok) requestedSize = RequestedOf(order, offset, (nuint)1 << (_s->MinShift + order));
+        if (status == HeapStatus.Ok) requestedSize = RequestedOf(order, offset, BlockSize(order));
         return status;
     }
 
@@ -297,7 +306,7 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
             HeldBytes = s->Held,
             PeakRequestedBytes = s->PeakRequested,
             PeakHeldBytes = s->PeakHeld,
-            LargestFreeBlock = s->NonEmpty == 0 ? 0 : (nuint)1 << (s->MinShift + Bits.HighestBit(s->NonEmpty)),
+            LargestFreeBlock = s->NonEmpty == 0 ? 0 : BuddyTree.BlockSize(s->MinShift, Bits.HighestBit(s->NonEmpty)),
             Allocations = s->Allocations,
             Frees = s->Frees,
             Reallocations = s->Reallocations,
