@@ -143,6 +143,9 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
         {
             nuint need = size > alignment ? size : alignment;
             int order = BuddyTree.OrderForBytes(s->MinShift, need);
+#if BUDDYOS_HEAP_DEBUG
+            if (s->Checks != 0) return TryAllocateChecked(s, order, size, out block);
+#endif
             if (TakeFromLists(s, order, out nuint offset))
             {
                 Account(s, order, offset, size);
@@ -162,6 +165,9 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
         HeapStatus status = OrderFor(size, alignment, out int order);
         if (status != HeapStatus.Ok) return status;
         BuddyState* s = _s;
+#if BUDDYOS_HEAP_DEBUG
+        if (s->Checks != 0 && alignment <= s->NaturalAlignmentLimit) return TryAllocateChecked(s, order, size, out block);
+#endif
         bool found = alignment <= s->NaturalAlignmentLimit
             ? TakeFromLists(s, order, out nuint offset)
             : TryPlace(order, alignment, out offset);
@@ -175,16 +181,60 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TakeFromLists(BuddyState* s, int order, out nuint offset)
     {
-        ulong candidates = s->NonEmpty >> order;
-        if (candidates == 0)
+        int from = SmallestNonEmpty(s, order);
+        if (from < 0)
         {
             offset = 0;
             return false;
         }
-        int from = order + Bits.TrailingZeros(candidates);
         offset = SplitDown(s, from, order, PopFirst(s, from));
         return true;
     }
+
+    /// <summary>The smallest order of at least <paramref name="order"/> with a free block, or -1. O(1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SmallestNonEmpty(BuddyState* s, int order)
+    {
+        ulong candidates = s->NonEmpty >> order;
+        return candidates == 0 ? -1 : order + Bits.TrailingZeros(candidates);
+    }
+
+#if BUDDYOS_HEAP_DEBUG
+    /// <summary>TakeFromLists with the debug checks around it: the list's head before, the block after.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private HeapStatus TryAllocateChecked(BuddyState* s, int order, nuint size, out byte* block)
+    {
+        block = null;
+        int from = SmallestNonEmpty(s, order);
+        if (from < 0) return HeapStatus.OutOfMemory;
+        HeapStatus status = CheckListHead(s, from);
+        if (status != HeapStatus.Ok) return status;
+        TakeFromLists(s, order, out nuint offset);
+        status = CheckTaken(s, order, offset);
+        if (status != HeapStatus.Ok)
+        {
+            ReleasePoisoned(s, order, offset);   // back as it was, evidence included: it is not poisoned again
+            return status;
+        }
+        Account(s, order, offset, size);
+        block = s->Base + offset;
+        return HeapStatus.Ok;
+    }
+
+    /// <summary>Free with the debug checks around it: the buddies it will merge with before, the result after.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private HeapStatus FreeChecked(BuddyState* s, int order, nuint offset)
+    {
+        HeapStatus status = CheckMergeLinks(s, order, offset);
+        if (status != HeapStatus.Ok) return status;
+        nuint blockSize = BuddyTree.BlockSize(s->MinShift, order);
+        RemoveLive(blockSize, RequestedOf(order, offset, blockSize));
+        s->Frees++;
+        PoisonReleased(s, offset, blockSize);
+        ReleasePoisoned(s, order, offset);
+        return CheckReleased(s, order, offset);
+    }
+#endif
 
     /// <summary>Records a new live block: its slack, the counters and the peaks.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -222,6 +272,9 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
         HeapStatus status = Locate(block, out nuint offset, out int order);
         if (status != HeapStatus.Ok) return status;
         BuddyState* s = _s;
+#if BUDDYOS_HEAP_DEBUG
+        if (s->Checks != 0) return FreeChecked(s, order, offset);
+#endif
         nuint blockSize = BuddyTree.BlockSize(s->MinShift, order);
         RemoveLive(blockSize, RequestedOf(order, offset, blockSize));
         s->Frees++;
@@ -258,14 +311,25 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
             if (status != HeapStatus.Ok) return status;
             CopyBytes(newBlock, block, oldRequested < newSize ? oldRequested : newSize);
             RemoveLive(oldSize, oldRequested);
+#if BUDDYOS_HEAP_DEBUG
+            if (s->Checks != 0)
+            {
+                PoisonReleased(s, offset, oldSize);
+                ReleasePoisoned(s, order, offset);
+            }
+            else
+#endif
             Release(s, order, offset);
             s->Allocations--;           // the move is one reallocation, not an allocation
             s->Reallocations++;
             return HeapStatus.Ok;
         }
 
-        if (newOrder < order) SplitDown(s, order, newOrder, offset);   // the freed upper halves cannot merge: their buddies are ours
         nuint newBlockSize = BuddyTree.BlockSize(s->MinShift, newOrder);
+#if BUDDYOS_HEAP_DEBUG
+        if (newOrder < order) PoisonReleased(s, offset + newBlockSize, oldSize - newBlockSize);
+#endif
+        if (newOrder < order) SplitDown(s, order, newOrder, offset);   // the freed upper halves cannot merge: their buddies are ours
         RemoveLive(oldSize, oldRequested);
         AddLive(newBlockSize, RecordRequested(newOrder, offset, newBlockSize, newSize));
         s->Reallocations++;

@@ -3,6 +3,8 @@
 //   selftest.only=a,b        run only the named tests
 //   selftest=full            every test at its full size (the default boot sizes them for its time budget)
 //   crash=null | crash=hang  null dereference after the banner / spin forever with interrupts off
+//   crash=use_after_free     write to a freed object, then allocate (with heap.checks=on: a UseAfterFree panic)
+//   heap.checks=on           every heap debug check (invariants, poison) on the kernel heap
 namespace BuddyOS.Kernel
 {
     internal sealed class CommandLine
@@ -11,7 +13,8 @@ namespace BuddyOS.Kernel
         public bool AddFailingTest;
         public bool FullSize;
         public string OnlyTests;     // null: all tests
-        public string Crash;         // null, "null" or "hang"
+        public string Crash;         // null, "null", "hang" or "use_after_free"
+        public bool HeapChecks;
 
         public static CommandLine Parse(string raw)
         {
@@ -38,6 +41,8 @@ namespace BuddyOS.Kernel
                 FullSize = true;
             else if (word.StartsWith("selftest.only="))
                 OnlyTests = word.Substring(14, word.Length - 14);
+            else if (word == "heap.checks=on")
+                HeapChecks = true;
             else if (word.StartsWith("crash="))
                 Crash = word.Substring(6, word.Length - 6);
         }

@@ -23,6 +23,8 @@ namespace BuddyOS.Kernel
             int staticBases = StartupCodeHelpers.InitializeModules();
 
             CommandLine options = CommandLine.Parse(Multiboot.CommandLine(multibootInfo));
+            if (options.HeapChecks && KernelHeap.EnableChecks() != BuddyOS.Heap.HeapStatus.Ok)
+                Console.WriteLine("heap.checks=on: this kernel has no heap debug checks");
             string hypervisor = Hypervisor.Vendor();
             BootReport.Print(options, hypervisor, staticBases);
 
@@ -41,6 +43,8 @@ namespace BuddyOS.Kernel
 
             if (options.Crash == "null")
                 CrashWithNullDereference();
+            else if (options.Crash == "use_after_free")
+                CrashWithUseAfterFree();
             else if (options.Crash == "hang")
             {
                 Console.WriteLine("crash=hang: spinning forever with interrupts off");
@@ -54,6 +58,25 @@ namespace BuddyOS.Kernel
             bool success = results.Failed == 0 && results.Passed > 0;
             Console.WriteLine(success ? "BuddyOS: all self-tests passed" : "BuddyOS: SELF-TESTS FAILED");
             QemuExit.ExitAndHalt(success ? QemuExit.AllPassed : QemuExit.TestsFailed);
+        }
+
+        // Frees an array, writes into it, allocates the same size again. The neighbour keeps the freed block
+        // from merging, so the next allocation of that size reuses it (LIFO): with heap.checks=on its poison
+        // check panics; without, the write goes unseen.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static void CrashWithUseAfterFree()
+        {
+            int[] victim = new int[16];
+            int[] neighbour = new int[16];
+            KernelHeap.Free(victim);
+            Console.WriteLine("crash=use_after_free: writing to a freed array, then allocating one of its size");
+            victim[8] = 0x1234;   // the array's memory is free now
+            int[] next = new int[16];
+            Console.WriteLine(Internal.Runtime.Allocator.AddressOf(next) == Internal.Runtime.Allocator.AddressOf(victim)
+                ? "crash=use_after_free: not caught (heap.checks is off): the new array is the freed one"
+                : "crash=use_after_free: the heap did not reuse the freed block; nothing to show");
+            KernelHeap.Free(next);
+            KernelHeap.Free(neighbour);
         }
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]

@@ -18,6 +18,7 @@ namespace BuddyOS.Kernel.SelfTest
             Add(tests, "alignment", HeapTests.Alignment, needsFree: false);
             Add(tests, "reallocate", ScratchHeapTests.Reallocate, needsFree: false);
             Add(tests, "exhaustion", ScratchHeapTests.Exhaustion, needsFree: false);
+            Add(tests, "use_after_free_caught", ScratchHeapTests.UseAfterFreeCaught, needsFree: false);
             Add(tests, "bad_free", HeapTests.BadFree, needsFree: true);
             Add(tests, "strings", StringTests.Strings, needsFree: true);
             Add(tests, "static_constructor", RuntimeTests.StaticConstructor, needsFree: false);

@@ -28,10 +28,16 @@ public static class KernelMatrix
         BootConfig.Create(Firmware.Bios, "pc", 32, "selftest=full", name: "bios-pc-32M-full"),
     };
 
+    /// <summary>heap.checks=on: the kernel's debug boot, every heap debug check on the kernel heap.</summary>
+    public static readonly BootConfig[] DebugConfigs =
+    {
+        BootConfig.Create(Firmware.Bios, "pc", 32, "heap.checks=on", name: "bios-pc-32M-heap_checks"),
+    };
+
     /// <summary>A default boot reaches its closing line this soon after the kernel's first line (QEMU TCG).</summary>
     public static readonly TimeSpan BootBudget = TimeSpan.FromSeconds(2);
 
-    public static IEnumerable<BootConfig> All => FullConfigs.Concat(Configs);
+    public static IEnumerable<BootConfig> All => FullConfigs.Concat(Configs).Concat(DebugConfigs);
 
     public static BootConfig Get(string name) =>
         All.FirstOrDefault(c => c.Name == name) ?? throw new ArgumentException($"no configuration {name}");

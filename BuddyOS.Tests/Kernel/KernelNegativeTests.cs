@@ -17,6 +17,10 @@ public sealed class KernelNegativeTests
         BootConfig.Create(Firmware.Bios, "pc", 32, "crash=null", name: "bios-pc-32M-crash_null");
     public static readonly BootConfig CrashHang =
         BootConfig.Create(Firmware.Bios, "pc", 32, "crash=hang", TimeSpan.FromSeconds(10), name: "bios-pc-32M-crash_hang");
+    public static readonly BootConfig UseAfterFreeChecked =
+        BootConfig.Create(Firmware.Bios, "pc", 32, "heap.checks=on crash=use_after_free", name: "bios-pc-32M-use_after_free_checked");
+    public static readonly BootConfig UseAfterFreeUnchecked =
+        BootConfig.Create(Firmware.Bios, "pc", 32, "crash=use_after_free", name: "bios-pc-32M-use_after_free");
     public static readonly BootConfig Uefi32M =
         BootConfig.Create(Firmware.Uefi, "pc", 32, timeout: TimeSpan.FromSeconds(30));
 
@@ -38,7 +42,7 @@ public sealed class KernelNegativeTests
 
     private async Task<BootResult> Boot(BootConfig config)
     {
-        _fixture.Prefetch(new[] { CrashHang, Uefi32M, SelftestFail, CrashNull, SelftestOnly });
+        _fixture.Prefetch(new[] { CrashHang, Uefi32M, SelftestFail, CrashNull, SelftestOnly, UseAfterFreeChecked, UseAfterFreeUnchecked });
         var boot = await _fixture.Boot(config);
         _output.WriteLine(boot.Describe(tailLines: 20));
         KernelAssert.Ran(boot);
@@ -85,6 +89,28 @@ public sealed class KernelNegativeTests
             "crash=null: the panic does not name a page fault (#PF).", boot);
         KernelAssert.That(r.PanicText.Contains("0x0000000000000000"),
             "crash=null: the panic does not name the faulting address 0x0000000000000000.", boot);
+    }
+
+    [Fact]
+    public async Task Heap_checks_catch_a_use_after_free_in_the_kernel()
+    {
+        var boot = await Boot(UseAfterFreeChecked);
+        KernelAssert.That(boot.Verdict == BootVerdict.Panicked && boot.ExitStatus == ReportProtocol.PanickedStatus,
+            $"{UseAfterFreeChecked.Cmdline}: verdict {boot.Verdict}, status {BootResult.DescribeStatus(boot.ExitStatus)}; expected the panic.", boot);
+        KernelAssert.That(boot.Report.PanicText.Contains("UseAfterFree", StringComparison.Ordinal),
+            $"{UseAfterFreeChecked.Cmdline}: the panic does not name UseAfterFree.", boot);
+        KernelAssert.That(!boot.Report.Lines.Any(l => l.Contains("not caught", StringComparison.Ordinal)),
+            $"{UseAfterFreeChecked.Cmdline}: the kernel got past the allocation that should have caught the write.", boot);
+    }
+
+    /// <summary>The control for the test above: the same write, without the checks, goes unseen.</summary>
+    [Fact]
+    public async Task Without_heap_checks_the_same_use_after_free_goes_unseen()
+    {
+        var boot = await Boot(UseAfterFreeUnchecked);
+        KernelAssert.That(boot.Report.Lines.Any(l => l.Contains("not caught (heap.checks is off): the new array is the freed one", StringComparison.Ordinal)),
+            $"{UseAfterFreeUnchecked.Cmdline}: the freed block was not reused, so the demonstration shows nothing.", boot);
+        KernelAssert.That(boot.Verdict == BootVerdict.Passed, $"{UseAfterFreeUnchecked.Cmdline}: verdict {boot.Verdict}, expected a normal boot.", boot);
     }
 
     [Fact]
