@@ -45,6 +45,12 @@ public sealed class KernelFixture : IDisposable
 
     public string ProducedIsoPath => Path.Combine(RepoRoot, "out", "buddyos.iso");
 
+#if DEBUG
+    private const string BuildConfiguration = "Debug";
+#else
+    private const string BuildConfiguration = "Release";
+#endif
+
     public static string FindRepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
@@ -122,7 +128,9 @@ public sealed class KernelFixture : IDisposable
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)
             ? host : "dotnet";
         // No build servers or reused nodes: a lingering MSBuild node would keep the output pipe open.
-        var args = new[] { "build", project, "-nologo", "-nodeReuse:false", "--disable-build-servers", "-v:minimal", "-clp:NoSummary" };
+        // The tests' own configuration: under test.sh the solution build already built this kernel, so this is a
+        // no-change rebuild rather than a second ilc run in the other configuration.
+        var args = new[] { "build", project, "-c", BuildConfiguration, "-nologo", "-nodeReuse:false", "--disable-build-servers", "-v:minimal", "-clp:NoSummary" };
         var run = await ProcessRunner.RunAsync(dotnet, args, RepoRoot, BuildTimeout);
         var (code, output, timedOut) = (run.ExitCode, run.StartError ?? run.Output, run.TimedOut);
         var header = $"$ {dotnet} {string.Join(" ", args)}\n";
