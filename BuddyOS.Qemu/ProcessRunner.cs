@@ -77,23 +77,30 @@ public static class ProcessRunner
         }
         p.StandardInput.Close();
 
-        async Task Pump(StreamReader reader, StringBuilder own, bool isStdout)
+        // One thread per pipe, not the thread pool: arrival times stay true however busy the pool is.
+        Thread Pump(StreamReader reader, StringBuilder own, bool isStdout)
         {
-            var buffer = new char[4096];
-            int n;
-            while ((n = await reader.ReadAsync(buffer, 0, buffer.Length)) > 0)
+            var thread = new Thread(() =>
             {
-                var chunk = new string(buffer, 0, n);
-                lock (both)
+                var buffer = new char[4096];
+                int n;
+                while ((n = reader.Read(buffer, 0, buffer.Length)) > 0)
                 {
-                    own.Append(chunk);
-                    both.Append(chunk);
-                    if (isStdout) arrivals.Add((own.Length, sw.Elapsed));
+                    var chunk = new string(buffer, 0, n);
+                    lock (both)
+                    {
+                        own.Append(chunk);
+                        both.Append(chunk);
+                        if (isStdout) arrivals.Add((own.Length, sw.Elapsed));
+                    }
+                    if (isStdout) echo?.Invoke(chunk);
                 }
-                if (isStdout) echo?.Invoke(chunk);
-            }
+            }) { IsBackground = true, Name = isStdout ? "stdout of " + file : "stderr of " + file };
+            thread.Start();
+            return thread;
         }
-        var pumps = Task.WhenAll(Pump(p.StandardOutput, stdout, true), Pump(p.StandardError, stderr, false));
+        var outPump = Pump(p.StandardOutput, stdout, true);
+        var errPump = Pump(p.StandardError, stderr, false);
 
         bool timedOut = false;
         string? stopped = null;
@@ -120,7 +127,7 @@ public static class ProcessRunner
             await exited;
         }
         // A child that outlives the process (a build server) could hold the pipes open: do not wait forever.
-        await Task.WhenAny(pumps, Task.Delay(TimeSpan.FromSeconds(5)));
+        await Task.Run(() => outPump.Join(TimeSpan.FromSeconds(5)) && errPump.Join(TimeSpan.FromSeconds(5)));
         sw.Stop();
         lock (both)
             return new ProcessOutcome
