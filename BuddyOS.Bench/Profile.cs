@@ -1,4 +1,4 @@
-using BuddyOS.Bench.Allocators;
+using BuddyOS.TestSupport.Allocators;
 using BuddyOS.Bench.Workloads;
 
 namespace BuddyOS.Bench;
@@ -16,8 +16,8 @@ public static unsafe class Profile
     /// <summary>Nanoseconds per iteration of each heap operation in isolation, BuddyOS.Heap vs the textbook buddy.</summary>
     private static int Breakdown()
     {
-        using var region = new Support.NativeRegion(Runner.KernelHeapSize);
-        using var region2 = new Support.NativeRegion(Runner.KernelHeapSize);
+        using var region = new NativeRegion(Runner.KernelHeapSize);
+        using var region2 = new NativeRegion(Runner.KernelHeapSize);
         var buddy = BuddyHeapAllocator.Create(region);
         var textbook = TextbookBuddyAllocator.Create(region2);
         BuddyOS.Heap.BuddyHeap heap = buddy.Heap;
@@ -51,10 +51,10 @@ public static unsafe class Profile
         Console.WriteLine($"alloc+free 16 B on an empty 4 MiB heap (18 splits, 18 merges): BuddyOS.Heap {Time(() => { for (int i = 0; i < N / 10; i++) heap.Free(heap.Allocate(16, 8)); }) * 10,6:F1} ns   textbook {Time(() => { for (int i = 0; i < N / 10; i++) tb.Free(tb.Allocate(16, 8), 16, 8); }) * 10,6:F1} ns");
 
         // The same two loops on a heap created without exact requested sizes (no slack store).
-        using var region3 = new Support.NativeRegion(Runner.KernelHeapSize);
-        nuint leanBytes = BuddyOS.Heap.BuddyHeap.MetadataBytes(Runner.KernelHeapSize, BuddyHeapAllocator.OrdersFor(Runner.KernelHeapSize));
+        using var region3 = new NativeRegion(Runner.KernelHeapSize);
+        nuint leanBytes = BuddyOS.Heap.BuddyHeap.MetadataBytes(Runner.KernelHeapSize, BuddyOS.Heap.BuddyHeap.OrdersFor(Runner.KernelHeapSize));
         byte* leanMeta = (byte*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc(leanBytes, 64);
-        BuddyOS.Heap.BuddyHeap.TryCreate(region3.Start, region3.Size, BuddyHeapAllocator.OrdersFor(region3.Size), leanMeta, leanBytes,
+        BuddyOS.Heap.BuddyHeap.TryCreate(region3.Start, region3.Size, BuddyOS.Heap.BuddyHeap.OrdersFor(region3.Size), leanMeta, leanBytes,
             out BuddyOS.Heap.BuddyHeap lean, exactRequestedBytes: false);
         byte* a = lean.Allocate(16, 8), b = lean.Allocate(16, 8), c = lean.Allocate(16, 8);
         Console.WriteLine($"exactRequestedBytes: false, alloc+free 16 B (no merge): {Time(() => { for (int i = 0; i < N; i++) lean.Free(lean.Allocate(16, 8)); }),6:F1} ns");

@@ -1,4 +1,4 @@
-using BuddyOS.Bench.Allocators;
+using BuddyOS.TestSupport.Allocators;
 using BuddyOS.Bench.Report;
 using BuddyOS.Bench.Support;
 using BuddyOS.Bench.Workloads;

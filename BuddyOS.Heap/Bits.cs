@@ -66,7 +66,6 @@ internal static class Bits
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsPowerOfTwo(nuint x) => x != 0 && (x & (x - 1)) == 0;
 
-    /// <summary>The smallest n with 2^n >= x, for x >= 1.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int CeilLog2(nuint x) => x <= 1 ? 0 : HighestBit((ulong)(x - 1)) + 1;
+    /// <summary>x rounded up to a multiple of 16 (the alignment of every metadata array).</summary>
+    public static nuint Round16(nuint x) => (x + 15) & ~(nuint)15;
 }

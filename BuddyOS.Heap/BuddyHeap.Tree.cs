@@ -2,16 +2,14 @@ using System.Runtime.CompilerServices;
 
 namespace BuddyOS.Heap;
 
-// The block tree: node indices, the two bitmaps, the free lists, splitting and merging.
-// Node numbering: the whole region is node 1; the children of node i are 2i and 2i + 1. The node of
-// order k holding region offset o is therefore 2^(top - k) + (o >> (minShift + k)), and its buddy is i ^ 1.
+// The block tree: the two bitmaps, the free lists, splitting and merging. Node numbering and the rest of the
+// tree arithmetic are BuddyTree's.
 // Invariants (checked by Validate): a node is split, free, allocated, or does not exist (it lies below a
 // leaf); Free bit set <=> the node is on list[order]; two free buddies never coexist (they merge).
 public unsafe partial struct BuddyHeap
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private readonly nuint Node(int order, nuint offset)
-        => ((nuint)1 << (_s->Top - order)) | (offset >> (_s->MinShift + order));
+    private readonly nuint Node(int order, nuint offset) => BuddyTree.NodeOf(_s->Top, _s->MinShift, order, offset);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Test(ulong* map, nuint i) => ((map[i >> 6] >> (int)(i & 63)) & 1) != 0;
@@ -35,9 +33,8 @@ public unsafe partial struct BuddyHeap
         if (size > s->Size) return HeapStatus.SizeTooLarge;
         // Natural alignment serves any alignment up to the region's own: fold it into the block size.
         nuint need = alignment <= s->BaseAlignment && alignment > size ? alignment : size;
-        int shift = Bits.CeilLog2(need);
-        order = shift > s->MinShift ? shift - s->MinShift : 0;
-        if (alignment > s->BaseAlignment && ((nuint)1 << (s->MinShift + order)) > s->BaseAlignment)
+        order = BuddyTree.OrderForBytes(s->MinShift, need);
+        if (alignment > s->BaseAlignment && BuddyTree.BlockSize(s->MinShift, order) > s->BaseAlignment)
             return HeapStatus.AlignmentTooLarge;   // every block this big sits at the base's alignment only
         return HeapStatus.Ok;
     }
@@ -74,7 +71,7 @@ public unsafe partial struct BuddyHeap
     {
         FreeNode* block = s->Lists[order].Next;
         nuint offset = (nuint)((byte*)block - s->Base);
-        Unlink(s, order, block, ((nuint)1 << (s->Top - order)) | (offset >> (s->MinShift + order)));
+        Unlink(s, order, block, BuddyTree.NodeOf(s->Top, s->MinShift, order, offset));
         return offset;
     }
 
@@ -85,13 +82,13 @@ public unsafe partial struct BuddyHeap
     {
         if (from == to) return offset;
         int minShift = s->MinShift;
-        nuint node = ((nuint)1 << (s->Top - from)) | (offset >> (minShift + from));
+        nuint node = BuddyTree.NodeOf(s->Top, minShift, from, offset);
         do
         {
             Set(s->Split, node);
             from--;
             node <<= 1;                                    // the lower child stays ours...
-            Push(s, from, offset + ((nuint)1 << (minShift + from)), node | 1);   // ...the upper one is free
+            Push(s, from, offset + BuddyTree.BlockSize(minShift, from), node | 1);   // ...the upper one is free
         }
         while (from > to);
         return offset;
@@ -103,10 +100,10 @@ public unsafe partial struct BuddyHeap
     {
         int top = s->Top, minShift = s->MinShift;
         ulong* free = s->Free;
-        nuint node = ((nuint)1 << (top - order)) | (offset >> (minShift + order));
+        nuint node = BuddyTree.NodeOf(top, minShift, order, offset);
         while (order < top && Test(free, node ^ 1))
         {
-            nuint half = (nuint)1 << (minShift + order);
+            nuint half = BuddyTree.BlockSize(minShift, order);
             Unlink(s, order, (FreeNode*)(s->Base + (offset ^ half)), node ^ 1);
             offset &= ~half;
             node >>= 1;
@@ -129,15 +126,15 @@ public unsafe partial struct BuddyHeap
         order = 0;
         if (offset >= s->Size) return block == null ? HeapStatus.NullPointer : HeapStatus.ForeignPointer;
         int top = s->Top, minShift = s->MinShift;
-        if ((offset & (((nuint)1 << minShift) - 1)) != 0) return HeapStatus.MisalignedPointer;
+        if ((offset & (BuddyTree.BlockSize(minShift, 0) - 1)) != 0) return HeapStatus.MisalignedPointer;
 
-        nuint leaf = ((nuint)1 << top) | (offset >> minShift);   // the minimum block's node
+        nuint leaf = BuddyTree.NodeOf(top, minShift, 0, offset);   // the minimum block's node
         ulong* split = s->Split;
         int k = 0;
         while (k < top && !Test(split, leaf >> 1)) { leaf >>= 1; k++; }
         order = k;
         if (Test(s->Free, leaf)) return HeapStatus.DoubleFree;
-        if ((offset & (((nuint)1 << (minShift + k)) - 1)) != 0) return HeapStatus.InteriorPointer;
+        if ((offset & (BuddyTree.BlockSize(minShift, k) - 1)) != 0) return HeapStatus.InteriorPointer;
         return HeapStatus.Ok;
     }
 
@@ -149,13 +146,13 @@ public unsafe partial struct BuddyHeap
     private bool TryPlace(int order, nuint alignment, out nuint offset)
     {
         BuddyState* s = _s;
-        nuint blockSize = (nuint)1 << (s->MinShift + order);
+        nuint blockSize = BlockSize(order);
         for (nuint at = (0 - (nuint)s->Base) & (alignment - 1); at + blockSize <= s->Size; at += alignment)
         {
             // Walk down from the root to the first node on the path that is not split.
             int k = s->Top;
             while (k > order && Test(s->Split, Node(k, at))) k--;
-            nuint start = at & ~(((nuint)1 << (s->MinShift + k)) - 1);
+            nuint start = at & ~(BlockSize(k) - 1);
             if (!Test(s->Free, Node(k, start))) continue;       // allocated, or split below our order
             Unlink(s, k, (FreeNode*)(s->Base + start), Node(k, start));
             // Split toward `at`, freeing the half that does not hold it at each order.
@@ -163,7 +160,7 @@ public unsafe partial struct BuddyHeap
             {
                 Set(s->Split, Node(k, at));
                 k--;
-                nuint half = (nuint)1 << (s->MinShift + k);
+                nuint half = BlockSize(k);
                 nuint other = (at & ~(half - 1)) ^ half;
                 Push(s, k, other, Node(k, other));
             }
@@ -179,14 +176,14 @@ public unsafe partial struct BuddyHeap
     private bool TryGrowInPlace(int order, int newOrder, nuint offset)
     {
         BuddyState* s = _s;
-        if ((offset & (((nuint)1 << (s->MinShift + newOrder)) - 1)) != 0) return false;
+        if ((offset & (BlockSize(newOrder) - 1)) != 0) return false;
         for (int k = order; k < newOrder; k++)
         {
-            if (!Test(s->Free, Node(k, offset + ((nuint)1 << (s->MinShift + k))))) return false;
+            if (!Test(s->Free, Node(k, offset + BlockSize(k)))) return false;
         }
         for (int k = order; k < newOrder; k++)
         {
-            nuint upper = offset + ((nuint)1 << (s->MinShift + k));
+            nuint upper = offset + BlockSize(k);
             Unlink(s, k, (FreeNode*)(s->Base + upper), Node(k, upper));
             Clear(s->Split, Node(k + 1, offset));
         }

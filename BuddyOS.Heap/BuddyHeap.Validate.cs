@@ -25,8 +25,8 @@ public unsafe partial struct BuddyHeap
         while (depth > 0)
         {
             nuint node = stack[--depth];
-            int order = s->Top - Bits.HighestBit((ulong)node);
-            nuint offset = (node - ((nuint)1 << (s->Top - order))) << (s->MinShift + order);
+            int order = BuddyTree.OrderOfNode(s->Top, node);
+            nuint offset = BuddyTree.OffsetOf(s->Top, s->MinShift, order, node);
             bool isFree = Test(s->Free, node);
             if (order > 0 && Test(s->Split, node))
             {
@@ -37,7 +37,7 @@ public unsafe partial struct BuddyHeap
                 continue;
             }
 
-            nuint size = (nuint)1 << (s->MinShift + order);
+            nuint size = BlockSize(order);
             if (isFree)
             {
                 // A buddy that is free and not split is a free leaf: the two should have merged. (A split buddy
@@ -66,7 +66,7 @@ public unsafe partial struct BuddyHeap
         if (held != s->Held) return HeapViolation.At(ViolationKind.HeldBytesMismatch, 0, -1);
         if (requested != s->Requested) return HeapViolation.At(ViolationKind.RequestedBytesMismatch, 0, -1);
         nuint freeBytes = 0;
-        for (int k = 0; k <= s->Top; k++) freeBytes += freeFound[k] << (s->MinShift + k);
+        for (int k = 0; k <= s->Top; k++) freeBytes += freeFound[k] * BlockSize(k);
         if (freeBytes + held != s->Size) return HeapViolation.At(ViolationKind.AccountingMismatch, 0, -1);
         if (s->PeakHeld < s->Held || s->PeakRequested < s->Requested || s->Frees > s->Allocations)
             return HeapViolation.At(ViolationKind.CounterMismatch, 0, -1);
@@ -81,7 +81,7 @@ public unsafe partial struct BuddyHeap
             FreeNode* sentinel = &s->Lists[k];
             FreeNode* previous = sentinel;
             nuint count = 0;
-            nuint blockMask = ((nuint)1 << (s->MinShift + k)) - 1;
+            nuint blockMask = BlockSize(k) - 1;
             for (FreeNode* node = sentinel->Next; node != sentinel; node = node->Next)
             {
                 nuint offset = (nuint)((byte*)node - s->Base);

@@ -28,6 +28,15 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
 
     private BuddyState* _s;
 
+    /// <summary>
+    /// The orders of a heap of <paramref name="size"/> bytes (a power of two) whose smallest block is 16 bytes,
+    /// the smallest allowed (4 MiB: 19 orders).
+    /// </summary>
+    public static int OrdersFor(nuint size) => Bits.HighestBit((ulong)size) - MinBlockShift + 1;
+
+    /// <summary>Bytes in a block of <paramref name="order"/> (<see cref="MinBlockSize"/> &lt;&lt; order).</summary>
+    public readonly nuint BlockSize(int order) => BuddyTree.BlockSize(_s->MinShift, order);
+
     // ---------------------------------------------------------------- creation
 
     /// <summary>
@@ -72,7 +81,7 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
         s->NaturalAlignmentLimit = s->BaseAlignment < size ? s->BaseAlignment : size;
         s->MetadataBytes = layout.Total;
         s->Top = orders - 1;
-        s->MinShift = Bits.HighestBit((ulong)size) - (orders - 1);
+        s->MinShift = BuddyTree.MinShiftFor(size, orders);
         s->SlackShift = layout.SlackShift;
         s->ExactRequested = exactRequestedBytes;
         s->Lists = (FreeNode*)(metadata + layout.ListsOffset);
@@ -103,7 +112,7 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
     /// <summary>The number of block sizes.</summary>
     public readonly int Orders => _s->Top + 1;
     /// <summary>The smallest block, <c>RegionSize &gt;&gt; (Orders - 1)</c>.</summary>
-    public readonly nuint MinBlockSize => (nuint)1 << _s->MinShift;
+    public readonly nuint MinBlockSize => BlockSize(0);
     /// <summary>The bytes of metadata storage this heap uses.</summary>
     public readonly nuint MetadataSize => _s->MetadataBytes;
     /// <summary>
@@ -133,7 +142,10 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
         if (size - 1 < s->Size && alignment - 1 < s->NaturalAlignmentLimit && (alignment & (alignment - 1)) == 0)
         {
             nuint need = size > alignment ? size : alignment;
-            int order = Bits.HighestBit((ulong)((need - 1) >> s->MinShift)) + 1;
+            int order = BuddyTree.OrderForBytes(s->MinShift, need);
+#if BUDDYOS_HEAP_DEBUG
+            if (s->Checks != 0) return TryAllocateChecked(s, order, size, out block);
+#endif
             if (TakeFromLists(s, order, out nuint offset))
             {
                 Account(s, order, offset, size);
@@ -153,6 +165,9 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
         HeapStatus status = OrderFor(size, alignment, out int order);
         if (status != HeapStatus.Ok) return status;
         BuddyState* s = _s;
+#if BUDDYOS_HEAP_DEBUG
+        if (s->Checks != 0 && alignment <= s->NaturalAlignmentLimit) return TryAllocateChecked(s, order, size, out block);
+#endif
         bool found = alignment <= s->NaturalAlignmentLimit
             ? TakeFromLists(s, order, out nuint offset)
             : TryPlace(order, alignment, out offset);
@@ -166,22 +181,66 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TakeFromLists(BuddyState* s, int order, out nuint offset)
     {
-        ulong candidates = s->NonEmpty >> order;
-        if (candidates == 0)
+        int from = SmallestNonEmpty(s, order);
+        if (from < 0)
         {
             offset = 0;
             return false;
         }
-        int from = order + Bits.TrailingZeros(candidates);
         offset = SplitDown(s, from, order, PopFirst(s, from));
         return true;
     }
+
+    /// <summary>The smallest order of at least <paramref name="order"/> with a free block, or -1. O(1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SmallestNonEmpty(BuddyState* s, int order)
+    {
+        ulong candidates = s->NonEmpty >> order;
+        return candidates == 0 ? -1 : order + Bits.TrailingZeros(candidates);
+    }
+
+#if BUDDYOS_HEAP_DEBUG
+    /// <summary>TakeFromLists with the debug checks around it: the list's head before, the block after.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private HeapStatus TryAllocateChecked(BuddyState* s, int order, nuint size, out byte* block)
+    {
+        block = null;
+        int from = SmallestNonEmpty(s, order);
+        if (from < 0) return HeapStatus.OutOfMemory;
+        HeapStatus status = CheckListHead(s, from);
+        if (status != HeapStatus.Ok) return status;
+        TakeFromLists(s, order, out nuint offset);
+        status = CheckTaken(s, order, offset);
+        if (status != HeapStatus.Ok)
+        {
+            ReleasePoisoned(s, order, offset);   // back as it was, evidence included: it is not poisoned again
+            return status;
+        }
+        Account(s, order, offset, size);
+        block = s->Base + offset;
+        return HeapStatus.Ok;
+    }
+
+    /// <summary>Free with the debug checks around it: the buddies it will merge with before, the result after.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private HeapStatus FreeChecked(BuddyState* s, int order, nuint offset)
+    {
+        HeapStatus status = CheckMergeLinks(s, order, offset);
+        if (status != HeapStatus.Ok) return status;
+        nuint blockSize = BuddyTree.BlockSize(s->MinShift, order);
+        RemoveLive(blockSize, RequestedOf(order, offset, blockSize));
+        s->Frees++;
+        PoisonReleased(s, offset, blockSize);
+        ReleasePoisoned(s, order, offset);
+        return CheckReleased(s, order, offset);
+    }
+#endif
 
     /// <summary>Records a new live block: its slack, the counters and the peaks.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Account(BuddyState* s, int order, nuint offset, nuint size)
     {
-        nuint blockSize = (nuint)1 << (s->MinShift + order);
+        nuint blockSize = BuddyTree.BlockSize(s->MinShift, order);
         s->Allocations++;
         AddLive(blockSize, RecordRequested(order, offset, blockSize, size));
     }
@@ -213,7 +272,10 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
         HeapStatus status = Locate(block, out nuint offset, out int order);
         if (status != HeapStatus.Ok) return status;
         BuddyState* s = _s;
-        nuint blockSize = (nuint)1 << (s->MinShift + order);
+#if BUDDYOS_HEAP_DEBUG
+        if (s->Checks != 0) return FreeChecked(s, order, offset);
+#endif
+        nuint blockSize = BuddyTree.BlockSize(s->MinShift, order);
         RemoveLive(blockSize, RequestedOf(order, offset, blockSize));
         s->Frees++;
         Release(s, order, offset);
@@ -241,7 +303,7 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
         if (status != HeapStatus.Ok) return status;
 
         BuddyState* s = _s;
-        nuint oldSize = (nuint)1 << (s->MinShift + order);
+        nuint oldSize = BuddyTree.BlockSize(s->MinShift, order);
         nuint oldRequested = RequestedOf(order, offset, oldSize);
         if (newOrder > order && !TryGrowInPlace(order, newOrder, offset))
         {
@@ -249,14 +311,25 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
             if (status != HeapStatus.Ok) return status;
             CopyBytes(newBlock, block, oldRequested < newSize ? oldRequested : newSize);
             RemoveLive(oldSize, oldRequested);
+#if BUDDYOS_HEAP_DEBUG
+            if (s->Checks != 0)
+            {
+                PoisonReleased(s, offset, oldSize);
+                ReleasePoisoned(s, order, offset);
+            }
+            else
+#endif
             Release(s, order, offset);
             s->Allocations--;           // the move is one reallocation, not an allocation
             s->Reallocations++;
             return HeapStatus.Ok;
         }
 
+        nuint newBlockSize = BuddyTree.BlockSize(s->MinShift, newOrder);
+#if BUDDYOS_HEAP_DEBUG
+        if (newOrder < order) PoisonReleased(s, offset + newBlockSize, oldSize - newBlockSize);
+#endif
         if (newOrder < order) SplitDown(s, order, newOrder, offset);   // the freed upper halves cannot merge: their buddies are ours
-        nuint newBlockSize = (nuint)1 << (s->MinShift + newOrder);
         RemoveLive(oldSize, oldRequested);
         AddLive(newBlockSize, RecordRequested(newOrder, offset, newBlockSize, newSize));
         s->Reallocations++;
@@ -269,7 +342,7 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
     {
         usableSize = 0;
         HeapStatus status = Locate(block, out _, out int order);
-        if (status == HeapStatus.Ok) usableSize = (nuint)1 << (_s->MinShift + order);
+        if (status == HeapStatus.Ok) usableSize = BlockSize(order);
         return status;
     }
 
@@ -279,7 +352,7 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
     {
         requestedSize = 0;
         HeapStatus status = Locate(block, out nuint offset, out int order);
-        if (status == HeapStatus.Ok) requestedSize = RequestedOf(order, offset, (nuint)1 << (_s->MinShift + order));
+        if (status == HeapStatus.Ok) requestedSize = RequestedOf(order, offset, BlockSize(order));
         return status;
     }
 
@@ -297,7 +370,7 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
             HeldBytes = s->Held,
             PeakRequestedBytes = s->PeakRequested,
             PeakHeldBytes = s->PeakHeld,
-            LargestFreeBlock = s->NonEmpty == 0 ? 0 : (nuint)1 << (s->MinShift + Bits.HighestBit(s->NonEmpty)),
+            LargestFreeBlock = s->NonEmpty == 0 ? 0 : BuddyTree.BlockSize(s->MinShift, Bits.HighestBit(s->NonEmpty)),
             Allocations = s->Allocations,
             Frees = s->Frees,
             Reallocations = s->Reallocations,

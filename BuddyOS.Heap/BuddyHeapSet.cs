@@ -23,11 +23,11 @@ public unsafe struct BuddyHeapSet : IHeapAllocator
 
     private SetState* _s;
 
-    private readonly BuddyHeap* Regions => (BuddyHeap*)((byte*)_s + Round16((nuint)sizeof(SetState)));
+    private readonly BuddyHeap* Regions => (BuddyHeap*)((byte*)_s + Bits.Round16((nuint)sizeof(SetState)));
 
     /// <summary>The storage a set of up to <paramref name="capacity"/> regions needs for its table.</summary>
     public static nuint MetadataBytes(int capacity)
-        => capacity <= 0 ? 0 : Round16((nuint)sizeof(SetState)) + (nuint)capacity * (nuint)sizeof(BuddyHeap);
+        => capacity <= 0 ? 0 : Bits.Round16((nuint)sizeof(SetState)) + (nuint)capacity * (nuint)sizeof(BuddyHeap);
 
     /// <summary>Creates an empty set whose region table lives in <paramref name="storage"/>.</summary>
     public static HeapStatus TryCreate(byte* storage, nuint storageBytes, int capacity, out BuddyHeapSet set)
@@ -273,11 +273,10 @@ public unsafe struct BuddyHeapSet : IHeapAllocator
         return alignment != 0 && alignment < fits ? alignment : fits;
     }
 
+    // A chunk too large for MaxOrders 16-byte orders gets larger minimum blocks.
     private static int OrdersFor(nuint chunk)
     {
-        int orders = Bits.HighestBit((ulong)chunk) - BuddyHeap.MinBlockShift + 1;
+        int orders = BuddyHeap.OrdersFor(chunk);
         return orders > BuddyHeap.MaxOrders ? BuddyHeap.MaxOrders : orders;
     }
-
-    private static nuint Round16(nuint x) => (x + 15) & ~(nuint)15;
 }

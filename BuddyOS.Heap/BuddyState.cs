@@ -24,6 +24,7 @@ internal unsafe struct BuddyState
     public int MinShift;          // log2 of the minimum block size
     public int SlackShift;        // log2 of the bits of slack storage per minimum block
     public bool ExactRequested;   // the slack store is kept: requested sizes are exact (else = block sizes)
+    public byte Checks;           // HeapChecks: debug checks this heap runs (BUDDYOS_HEAP_DEBUG builds only)
 
     // Free blocks: one circular doubly linked list per order, with its sentinel in Lists[order].
     public FreeNode* Lists;
@@ -61,28 +62,25 @@ internal unsafe struct BuddyLayout
     {
         layout = default;
         if (orders < 1 || orders > BuddyHeap.MaxOrders || !Bits.IsPowerOfTwo(size)) return false;
-        int sizeShift = Bits.HighestBit((ulong)size);
+        if (orders > BuddyHeap.OrdersFor(size)) return false;   // a free block must hold a FreeNode
         int top = orders - 1;
-        if (sizeShift - top < BuddyHeap.MinBlockShift) return false;   // a free block must hold a FreeNode
-        int minShift = sizeShift - top;
+        int minShift = BuddyTree.MinShiftFor(size, orders);
 
         // Slots of w >= minShift bits per minimum block: a block of order k owns 2^k slots, and
         // w * 2^k >= minShift + k bits always hold its slack (which is below its size, 2^(minShift + k)).
         int slackShift = minShift <= 4 ? 2 : minShift <= 8 ? 3 : minShift <= 16 ? 4 : minShift <= 32 ? 5 : 6;
         nuint leaves = (nuint)1 << top;
 
-        nuint at = Round16((nuint)sizeof(BuddyState));
-        layout.ListsOffset = at; at += Round16((nuint)orders * (nuint)sizeof(FreeNode));
-        layout.CountsOffset = at; at += Round16((nuint)orders * (nuint)sizeof(nuint));
+        nuint at = Bits.Round16((nuint)sizeof(BuddyState));
+        layout.ListsOffset = at; at += Bits.Round16((nuint)orders * (nuint)sizeof(FreeNode));
+        layout.CountsOffset = at; at += Bits.Round16((nuint)orders * (nuint)sizeof(nuint));
         layout.SplitOffset = at; at += BitmapBytes(leaves);          // node indices of orders >= 1 are < 2^top
         layout.FreeOffset = at; at += BitmapBytes(leaves << 1);       // node indices of all orders are < 2^(top+1)
-        layout.SlackOffset = at; at += Round16((leaves << slackShift) / 8 > 8 ? (leaves << slackShift) / 8 : 8);
+        layout.SlackOffset = at; at += Bits.Round16((leaves << slackShift) / 8 > 8 ? (leaves << slackShift) / 8 : 8);
         layout.Total = at;
         layout.SlackShift = slackShift;
         return true;
     }
 
-    private static nuint Round16(nuint x) => (x + 15) & ~(nuint)15;
-
-    private static nuint BitmapBytes(nuint bits) => Round16(((bits + 63) / 64) * 8);
+    private static nuint BitmapBytes(nuint bits) => Bits.Round16(((bits + 63) / 64) * 8);
 }

@@ -36,8 +36,15 @@ public enum HeapStatus
     MetadataTooSmall,
     /// <summary>A heap set has no room for another region.</summary>
     RegionTableFull,
-    /// <summary>The allocator cannot answer this question (the bump heap keeps no per-block sizes).</summary>
+    /// <summary>The allocator cannot answer this question (the bump heap keeps no per-block sizes), or this build
+    /// lacks what was asked for (debug checks without BUDDYOS_HEAP_DEBUG).</summary>
     Unsupported,
+    /// <summary>Debug checks (<see cref="HeapChecks.Poison"/>): the block an allocation would hand out no longer holds
+    /// the poison written at its free, so something wrote to freed memory. The block stays free; nothing else changed.</summary>
+    UseAfterFree,
+    /// <summary>Debug checks (<see cref="HeapChecks.Invariants"/>): a broken invariant around this operation. The
+    /// operation may have changed the heap, which must not be used further.</summary>
+    HeapCorrupted,
 }
 
 /// <summary>Names of <see cref="HeapStatus"/> values, as string literals so the kernel can print them.</summary>
@@ -62,6 +69,8 @@ public static class HeapStatusNames
         HeapStatus.MetadataTooSmall => "MetadataTooSmall",
         HeapStatus.RegionTableFull => "RegionTableFull",
         HeapStatus.Unsupported => "Unsupported",
+        HeapStatus.UseAfterFree => "UseAfterFree",
+        HeapStatus.HeapCorrupted => "HeapCorrupted",
         _ => "UnknownStatus",
     };
 }

@@ -102,7 +102,7 @@ public sealed unsafe class TraceReplayer : IDisposable
         yield return $"# allocations {s.Allocations}, frees {s.Frees}, reallocations {s.Reallocations}, live {s.LiveBlocks}";
         yield return $"# largest free block {s.LargestFreeBlock}, internal fragmentation {s.InternalFragmentationPpm / 10000.0:0.00}%";
         var orders = Enumerable.Range(0, _heap.Orders).Where(k => _heap.FreeBlockCount(k) != 0)
-            .Select(k => $"{(ulong)_heap.MinBlockSize << k}:{_heap.FreeBlockCount(k)}");
+            .Select(k => $"{_heap.BlockSize(k)}:{_heap.FreeBlockCount(k)}");
         yield return $"# free blocks (size:count) {string.Join(' ', orders)}";
         string final = Execute("v")!;
         yield return $"# final validation: {final}";

@@ -25,7 +25,7 @@ public static class MarkdownReport
         L($"- Latency clock: {r.ClockName}, {F(r.TicksPerNs, "F3")} ticks/ns");
         L("- Allocators, all in one process, trials interleaved: **BuddyOS.Heap** (subject; 16 B minimum block);");
         L("  **TextbookBuddy** (baseline: singly linked free list per order, buddy found by walking the list, size");
-        L("  passed on free, realloc = alloc+copy+free; `BuddyOS.Bench/Baselines/TextbookBuddy.cs`); **BumpHeap**");
+        L("  passed on free, realloc = alloc+copy+free; `BuddyOS.TestSupport/Baselines/TextbookBuddy.cs`); **BumpHeap**");
         L("  (BuddyOS.Heap's bump allocator, the speed ceiling); **glibc** (`NativeMemory.AlignedAlloc/AlignedFree`,");
         L("  realloc via `realloc` for alignment <= 16 else `AlignedRealloc`). Ratios are BuddyOS.Heap / baseline:");
         L("  above 1 means BuddyOS.Heap is faster (or, for efficiency, denser).");

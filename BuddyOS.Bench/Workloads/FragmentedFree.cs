@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using BuddyOS.Bench.Allocators;
+using BuddyOS.TestSupport.Allocators;
 
 namespace BuddyOS.Bench.Workloads;
 

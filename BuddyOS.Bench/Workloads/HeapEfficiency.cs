@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using BuddyOS.Bench.Allocators;
+using BuddyOS.TestSupport.Allocators;
 using BuddyOS.Bench.Support;
 
 namespace BuddyOS.Bench.Workloads;

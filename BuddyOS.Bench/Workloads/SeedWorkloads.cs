@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Diagnostics;
-using BuddyOS.Bench.Allocators;
+using BuddyOS.TestSupport.Allocators;
 
 namespace BuddyOS.Bench.Workloads;
 

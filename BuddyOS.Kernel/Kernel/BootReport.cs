@@ -71,7 +71,7 @@ namespace BuddyOS.Kernel
                 if (count == 0)
                     continue;
                 Console.Write(" ");
-                WriteSize((ulong)heap.MinBlockSize << order);
+                WriteSize((ulong)heap.BlockSize(order));
                 Console.Write("x");
                 Console.WriteDecimal((ulong)count);
             }

@@ -2,21 +2,25 @@
 //   selftest=fail            add one test that fails on purpose (checks the failure path end to end)
 //   selftest=full            run every self-test at full size (the default boot is sized for speed)
 //   selftest.only=a,b        run only the named tests
+//   selftest=full            every test at its full size (the default boot sizes them for its time budget)
 //   crash=null | crash=hang  null dereference after the banner / spin forever with interrupts off
 //   crash=oom                keep more live data than the heap holds: the out-of-memory panic
 //   gc.stress=N              collect before every Nth object allocation
 //   crash=unhandled          throw an exception nothing catches (the unhandled-exception panic)
 //   crash=dispatcher         fault inside the exception dispatcher's first pass (still a panic)
+//   crash=use_after_free     write to a freed object, then allocate (with heap.checks=on: a UseAfterFree panic)
+//   heap.checks=on           every heap debug check (invariants, poison) on the kernel heap
 namespace BuddyOS.Kernel
 {
     internal sealed class CommandLine
     {
         public string Raw = "";
         public bool AddFailingTest;
-        public bool Full;
+        public bool FullSize;
         public string OnlyTests;     // null: all tests
-        public string Crash;         // null, "null", "hang" or "oom"
+        public string Crash;         // null, "null", "hang", "oom", "unhandled", "dispatcher" or "use_after_free"
         public ulong GcStress;       // 0: off
+        public bool HeapChecks;
 
         public static CommandLine Parse(string raw)
         {
@@ -40,9 +44,11 @@ namespace BuddyOS.Kernel
             if (word == "selftest=fail")
                 AddFailingTest = true;
             else if (word == "selftest=full")
-                Full = true;
+                FullSize = true;
             else if (word.StartsWith("selftest.only="))
                 OnlyTests = word.Substring(14, word.Length - 14);
+            else if (word == "heap.checks=on")
+                HeapChecks = true;
             else if (word.StartsWith("crash="))
                 Crash = word.Substring(6, word.Length - 6);
             else if (word.StartsWith("gc.stress="))

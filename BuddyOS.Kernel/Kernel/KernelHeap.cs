@@ -80,6 +80,9 @@ namespace BuddyOS.Kernel
         public static byte* AllocateRaw(nuint size, nuint alignment)
         {
             HeapStatus status = TryAllocateRaw(size, alignment, out byte* block);
+            if (status == HeapStatus.UseAfterFree || status == HeapStatus.HeapCorrupted)
+                Panic.Fail(status == HeapStatus.UseAfterFree ? "heap check: UseAfterFree (a freed block was written to); allocation size"
+                    : "heap check: HeapCorrupted (an invariant broke); allocation size", size);
             if (status != HeapStatus.Ok)
                 Panic.OutOfMemory(size, alignment, HeapStatusNames.Name(status), status == HeapStatus.OutOfMemory && Collector.IsReady);
             return block;
@@ -119,5 +122,15 @@ namespace BuddyOS.Kernel
         }
 
         public static HeapStatistics Statistics => s_heap.GetStatistics();
+
+        // heap.checks=on: every debug check (HeapChecks.All) on the kernel heap, from here on.
+        public static HeapStatus EnableChecks()
+        {
+#if KERNEL_HEAP_BUMP
+            return HeapStatus.Unsupported;
+#else
+            return s_heap.SetChecks(HeapChecks.All);
+#endif
+        }
     }
 }

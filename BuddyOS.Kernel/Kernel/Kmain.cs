@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using BuddyOS.Kernel.Drivers;
 using BuddyOS.Kernel.GarbageCollection;
 using BuddyOS.Kernel.SelfTest;
+using BuddyOS.Protocol;
 using Internal.Runtime.CompilerHelpers;
 
 namespace BuddyOS.Kernel
@@ -16,7 +17,8 @@ namespace BuddyOS.Kernel
         {
             Serial.Initialize();
             VgaText.Clear();
-            Console.WriteLine("BuddyOS: kernel up (x86-64 long mode, C# compiled by NativeAOT ilc)");
+            Console.Write(ReportProtocol.KernelUp);
+            Console.WriteLine(" (x86-64 long mode, C# compiled by NativeAOT ilc)");
 
             KernelHeap.Initialize(heapBottom, heapTop, metadata, metadataEnd);
             Collector.Initialize();   // the object map, before the first object
@@ -25,6 +27,8 @@ namespace BuddyOS.Kernel
 
             CommandLine options = CommandLine.Parse(Multiboot.CommandLine(multibootInfo));
             Collector.SetStress(options.GcStress);
+            if (options.HeapChecks && KernelHeap.EnableChecks() != BuddyOS.Heap.HeapStatus.Ok)
+                Console.WriteLine("heap.checks=on: this kernel has no heap debug checks");
             string hypervisor = Hypervisor.Vendor();
             BootReport.Print(options, hypervisor, staticBases);
             CollectorReport.PrintConfiguration();
@@ -52,6 +56,8 @@ namespace BuddyOS.Kernel
                 CrashWithUnhandledException();
             else if (options.Crash == "dispatcher")
                 CrashInsideDispatcher();
+            else if (options.Crash == "use_after_free")
+                CrashWithUseAfterFree();
             else if (options.Crash == "hang")
             {
                 Console.WriteLine("crash=hang: spinning forever with interrupts off");
@@ -101,6 +107,25 @@ namespace BuddyOS.Kernel
             {
                 Console.WriteLine("crash=dispatcher: caught, which it must not be");
             }
+        }
+
+        // Frees an array, writes into it, allocates the same size again. The neighbour keeps the freed block
+        // from merging, so the next allocation of that size reuses it (LIFO): with heap.checks=on its poison
+        // check panics; without, the write goes unseen.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static void CrashWithUseAfterFree()
+        {
+            int[] victim = new int[16];
+            int[] neighbour = new int[16];
+            KernelHeap.Free(victim);
+            Console.WriteLine("crash=use_after_free: writing to a freed array, then allocating one of its size");
+            victim[8] = 0x1234;   // the array's memory is free now
+            int[] next = new int[16];
+            Console.WriteLine(Internal.Runtime.Allocator.AddressOf(next) == Internal.Runtime.Allocator.AddressOf(victim)
+                ? "crash=use_after_free: not caught (heap.checks is off): the new array is the freed one"
+                : "crash=use_after_free: the heap did not reuse the freed block; nothing to show");
+            KernelHeap.Free(next);
+            KernelHeap.Free(neighbour);
         }
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]

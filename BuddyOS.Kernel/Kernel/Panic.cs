@@ -1,7 +1,7 @@
 // Every way the kernel can die ends here: a CPU exception .NET does not map to an exception, an
 // exception nothing catches, a fault inside the exception dispatcher, a runtime failure, running out
-// of heap. It prints what happened and where on screen and COM1, then exits QEMU with status 37 (or
-// halts on real hardware). Never a silent reboot, never status 0.
+// of heap. It prints what happened and where on screen and COM1, then exits QEMU with the panic
+// status (or halts on real hardware). Never a silent reboot, never status 0.
 // Nothing here allocates: the heap may be the thing that failed.
 using System;
 using System.Runtime;

@@ -97,7 +97,7 @@ namespace BuddyOS.Kernel.SelfTest
 
         public static void Garbage(TestContext t)
         {
-            ulong target = t.Full ? 256UL << 20 : 16UL << 20;
+            ulong target = TestContext.Full ? 256UL << 20 : 16UL << 20;
             GC.Collect();
             ulong before = Held;
             int collectionsBefore = GC.CollectionCount(0);

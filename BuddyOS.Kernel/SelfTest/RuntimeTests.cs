@@ -1,6 +1,6 @@
-// The runtime features the kernel relies on, each checked so that a broken runtime fails loudly:
-// static constructors, static reference fields, interface dispatch with several implementations
-// the compiler cannot see through, generics over value and reference types, delegates, boxing, spans.
+// The runtime features the kernel relies on, one self-test each so a broken feature is named by its
+// own [FAIL] line: static constructors, static fields, interface dispatch with several implementations
+// the compiler cannot see through, casts, generics over value and reference types, delegates, boxing, spans.
 using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
@@ -105,24 +105,30 @@ namespace BuddyOS.Kernel.SelfTest
         private int _offset = 100;
         private int AddOffset(int x) => x + _offset;
 
-        public static void Runtime(TestContext t)
+        // A lazy static constructor runs once, on first access, and its reference statics are heap objects.
+        public static void StaticConstructor(TestContext t)
         {
-            // Static constructor: runs once, on first access, and its reference statics are heap objects.
             t.Equal(0, (ulong)CctorRuns, "cctor ran before first access");
             t.Equal(7, (ulong)LazyStatics.Seven, "static set by the cctor");
             t.Equal(1, (ulong)CctorRuns, "cctor runs after first access");
             t.Check(LazyStatics.Marker != null, "static object set by the cctor");
             t.Equal("lazy-static", LazyStatics.Label, "static string set by the cctor");
             t.Equal(1, (ulong)CctorRuns, "cctor ran once");
+        }
 
+        // Statics preinitialised by ilc (from the image) and a static reference field written at run time.
+        public static void StaticFields(TestContext t)
+        {
             t.Equal(6, (ulong)PreinitializedStatics.Primes.Length, "preinitialised static array length");
             t.Equal(13, (ulong)PreinitializedStatics.Primes[5], "preinitialised static array element");
             t.Equal("hello", PreinitializedStatics.Greeting, "preinitialised static string");
-
             s_assignedAtRuntime = new Square(4);
             t.Equal(16, (ulong)((IShape)s_assignedAtRuntime).Area(), "static reference field written at run time");
+        }
 
-            // Interface dispatch: four implementations, one through a base class, one a boxed struct.
+        // Four implementations, one through a base class, one a boxed struct, and a generic interface.
+        public static void InterfaceDispatch(TestContext t)
+        {
             int total = 0;
             string names = "";
             for (int kind = 0; kind < 4; kind++)
@@ -135,10 +141,21 @@ namespace BuddyOS.Kernel.SelfTest
             t.Equal("square rectangle triangle circle ", names, "names through IShape");
             IScaled<int> scaled = (IScaled<int>)MakeShape(2);
             t.Equal(12, (ulong)scaled.Scale(3), "generic interface on a base class");
+        }
+
+        // is/as against interfaces and classes, on objects the compiler cannot type statically.
+        public static void Casts(TestContext t)
+        {
             t.Check(MakeShape(0) is IShape, "is IShape");
             t.Check(!(MakeShape(0) is IScaled<int>), "Square is not IScaled<int>");
+            t.Check(MakeShape(2) as Rectangle != null, "a Triangle as its base class Rectangle");
+            t.Check(MakeShape(0) as Rectangle == null, "a Square as Rectangle is null");
+            t.Check(MakeShape(3) is Circle, "a boxed Circle is Circle");
+        }
 
-            // Generics over value and reference types (shared code for references).
+        // Generics over value and reference types (shared code for references).
+        public static void Generics(TestContext t)
+        {
             Pair<int> ints = new Pair<int>(1, 2).Swap();
             t.Equal(2, (ulong)ints.First, "Pair<int>.Swap");
             Pair<string> strings = new Pair<string>("a", "b").Swap();
@@ -149,8 +166,11 @@ namespace BuddyOS.Kernel.SelfTest
             words.Add("buddy");
             words.Add("os");
             t.Equal("os", words[1], "List<string>");
+        }
 
-            // Delegates: static method, closed instance method, lambda with a captured local.
+        // Static method, closed instance method, lambda with a captured local.
+        public static void Delegates(TestContext t)
+        {
             Func<int, int> twice = Twice;
             t.Equal(42, (ulong)twice(21), "static method delegate");
             RuntimeTests instance = new RuntimeTests();
@@ -159,13 +179,19 @@ namespace BuddyOS.Kernel.SelfTest
             int captured = 30;
             Func<int, int> addCaptured = x => x + captured;
             t.Equal(42, (ulong)addCaptured(12), "closure delegate");
+        }
 
-            // Boxing and unboxing.
+        public static void Boxing(TestContext t)
+        {
             object boxed = 1234;
             t.Equal(1234, (ulong)(int)boxed, "unbox");
             t.Check(boxed is int, "boxed int is int");
+            t.Check(!(boxed is long), "boxed int is not long");
+        }
 
-            // Span over stackalloc and over an array, checked arithmetic that does not overflow.
+        // Span over stackalloc and over an array, checked arithmetic that does not overflow.
+        public static void Spans(TestContext t)
+        {
             Span<int> span = stackalloc int[8];
             for (int i = 0; i < span.Length; i++)
                 span[i] = i * i;

@@ -32,6 +32,32 @@ namespace BuddyOS.Kernel.SelfTest
             t.Equal(4 * 1024 * 1024, (ulong)heap.GetStatistics().LargestFreeBlock, "whole region free at the end");
         }
 
+        // The heap's debug checks catch a write to freed memory at the next allocation of that block, and
+        // without them the same write goes unseen. (A build with -p:HeapDebug=false has no checks to show.)
+        public static void UseAfterFreeCaught(TestContext t)
+        {
+            if (!t.Check(ScratchHeap.Available, "a free 4 MiB of RAM in the boot memory map"))
+                return;
+            BuddyHeap heap = ScratchHeap.CreateFresh();
+            if (!t.Status(HeapStatus.Ok, heap.SetChecks(HeapChecks.All), "turn on the heap's debug checks"))
+                return;
+            t.Status(HeapStatus.Ok, heap.TryAllocate(64, 16, out byte* block), "allocate 64 B");
+            t.Status(HeapStatus.Ok, heap.Free(block), "free it");
+            t.Equal(BuddyHeap.PoisonByte, block[40], "a freed byte holds the poison");
+            block[40] = 7;                                            // the use after free
+            t.Status(HeapStatus.UseAfterFree, heap.TryAllocate(64, 16, out byte* again), "allocation after the write");
+            t.Check(again == null, "no block handed out");
+            block[40] = BuddyHeap.PoisonByte;                         // undo it: the same allocation succeeds
+            t.Status(HeapStatus.Ok, heap.TryAllocate(64, 16, out again), "allocation once the poison is back");
+            t.Check(again == block, "the repaired block is the one handed out");
+
+            heap = ScratchHeap.CreateFresh();                         // no checks: the same write is not seen
+            heap.TryAllocate(64, 16, out block);
+            heap.Free(block);
+            block[40] = 7;
+            t.Status(HeapStatus.Ok, heap.TryAllocate(64, 16, out again), "allocation after the write, without checks");
+        }
+
         // Allocate until OutOfMemory, free everything: the heap is one free 4 MiB block again.
         public static void Exhaustion(TestContext t)
         {

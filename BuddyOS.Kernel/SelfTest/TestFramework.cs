@@ -1,9 +1,10 @@
 // A minimal test framework for code that can only run inside the kernel. A test is a named delegate
-// that records its first failed check in a TestContext; the runner prints one line per test:
-//   [PASS] name | [FAIL] name: what (expected X, actual Y) | [XFAIL] name: reason
+// that records its first failed check in a TestContext; the runner prints the plan, then one line per
+// test with its time in TSC cycles, then the closing line, in the format SelfTest/ReportProtocol.cs defines.
 // XFAIL marks a test skipped because the selected heap cannot do what it needs (the bump heap has no
-// real free); it counts neither as passed nor as failed.
+// real free and no collector); it counts neither as passed nor as failed.
 using BuddyOS.Heap;
+using BuddyOS.Protocol;
 
 namespace BuddyOS.Kernel.SelfTest
 {
@@ -22,7 +23,12 @@ namespace BuddyOS.Kernel.SelfTest
     {
         public string Failure;   // the first failed check, null while all checks hold
         public string Note;      // what a passing test wants the report to say (sizes it reached, say)
-        public bool Full;        // selftest=full: run at full size
+
+        // selftest=full: every test at its full size; the default boot sizes them for its time budget.
+        public static bool Full { get; internal set; }
+
+        // The iteration count (or size) for this run: `quick` in the default boot, `full` with selftest=full.
+        public static int Size(int quick, int full) => Full ? full : quick;
 
         public bool Check(bool condition, string what)
         {
@@ -72,53 +78,82 @@ namespace BuddyOS.Kernel.SelfTest
         public static TestResults Run(System.Collections.Generic.List<TestCase> tests, CommandLine options)
         {
             TestResults results = default;
-            Console.WriteLine("selftest: running kernel self-tests");
+            TestContext.Full = options.FullSize;
+            string unit = Hypervisor.IsQemuTcg(Hypervisor.Vendor()) ? ReportProtocol.EmulatedCycles : ReportProtocol.Cycles;
+            Console.Write(ReportProtocol.Plan);
+            for (int i = 0; i < tests.Count; i++)
+            {
+                if (Selected(tests[i], options))
+                {
+                    Console.Write(" ");
+                    Console.Write(tests[i].Name);
+                }
+            }
+            Console.WriteLine();
             for (int i = 0; i < tests.Count; i++)
             {
                 TestCase test = tests[i];
-                if (!test.AlwaysRun && !options.Selects(test.Name))
+                if (!Selected(test, options))
                     continue;
                 if (test.NeedsFree && !KernelHeap.SupportsFree)
                 {
-                    Report(Drivers.VgaText.Yellow, "[XFAIL] ", test.Name, "needs free; the bump heap only frees by resetting when nothing is live");
+                    Report(Drivers.VgaText.Yellow, ReportProtocol.ExpectedFailure, test.Name, 0, null,
+                        "needs free; the bump heap only frees by resetting when nothing is live");
                     results.ExpectedFailures++;
                     continue;
                 }
                 if (test.NeedsCollector && !GarbageCollection.Collector.Supported)
                 {
-                    Report(Drivers.VgaText.Yellow, "[XFAIL] ", test.Name, GarbageCollection.Collector.Unsupported);
+                    Report(Drivers.VgaText.Yellow, ReportProtocol.ExpectedFailure, test.Name, 0, null, GarbageCollection.Collector.Unsupported);
                     results.ExpectedFailures++;
                     continue;
                 }
                 TestContext context = new TestContext();
-                context.Full = options.Full;
+                ulong start = Machine.Rdtsc();
                 test.Body(context);
+                ulong cycles = Machine.Rdtsc() - start;
                 if ((object)context.Failure == null)
                 {
-                    Report(Drivers.VgaText.Green, "[PASS] ", test.Name, context.Note);
+                    Report(Drivers.VgaText.Green, ReportProtocol.Pass, test.Name, cycles, unit, context.Note);
                     results.Passed++;
                 }
                 else
                 {
-                    Report(Drivers.VgaText.Red, "[FAIL] ", test.Name, context.Failure);
+                    Report(Drivers.VgaText.Red, ReportProtocol.Fail, test.Name, cycles, unit, context.Failure);
                     results.Failed++;
                 }
             }
             // One line alone, for the host to parse. XFAIL counts in neither number.
-            Console.Write("selftest: ");
+            Console.Write(ReportProtocol.Summary);
+            Console.Write(" ");
             Console.WriteDecimal((ulong)results.Passed);
-            Console.Write(" passed, ");
+            Console.Write(" ");
+            Console.Write(ReportProtocol.SummaryPassed);
+            Console.Write(" ");
             Console.WriteDecimal((ulong)results.Failed);
-            Console.WriteLine(" failed");
+            Console.Write(" ");
+            Console.WriteLine(ReportProtocol.SummaryFailed);
             return results;
         }
 
-        private static void Report(byte color, string tag, string name, string detail)
+        private static bool Selected(TestCase test, CommandLine options) => test.AlwaysRun || options.Selects(test.Name);
+
+        // "[TAG] name (N unit): detail"; a test that did not run (unit null) has no time.
+        private static void Report(byte color, string tag, string name, ulong cycles, string unit, string detail)
         {
             Console.SetColor(color);
             Console.Write(tag);
             Console.ResetColor();
+            Console.Write(" ");
             Console.Write(name);
+            if ((object)unit != null)
+            {
+                Console.Write(" (");
+                Console.WriteDecimal(cycles);
+                Console.Write(" ");
+                Console.Write(unit);
+                Console.Write(")");
+            }
             if ((object)detail != null)
             {
                 Console.Write(": ");

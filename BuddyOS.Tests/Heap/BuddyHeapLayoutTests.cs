@@ -47,4 +47,28 @@ public unsafe class BuddyHeapLayoutTests
         Assert.Equal((nuint)16, f.Heap.MinBlockSize);
         Assert.True(f.Alloc(1) == f.Region);
     }
+
+    [Theory]
+    [InlineData(16u, 1)]
+    [InlineData(4096u, 9)]
+    [InlineData(4u << 20, 19)]
+    public void OrdersFor_is_the_most_orders_a_size_allows(uint size, int expected)
+    {
+        Assert.Equal(expected, BuddyHeap.OrdersFor(size));
+        Assert.NotEqual((nuint)0, BuddyHeap.MetadataBytes(size, expected));
+        Assert.Equal((nuint)0, BuddyHeap.MetadataBytes(size, expected + 1));   // one more would need 8-byte blocks
+    }
+
+    [Fact]
+    public void BlockSize_doubles_per_order_from_the_minimum_block_to_the_region()
+    {
+        using var f = new HeapFixture(1u << 20, 16);   // 2^20 >> 15: 32-byte minimum blocks
+        Assert.Equal((nuint)32, f.Heap.MinBlockSize);
+        for (int k = 0; k < f.Heap.Orders; k++)
+            Assert.Equal(f.Heap.MinBlockSize << k, f.Heap.BlockSize(k));
+        Assert.Equal(f.Size, f.Heap.BlockSize(f.Heap.Orders - 1));
+        byte* p = f.Alloc(33);
+        Assert.Equal(HeapStatus.Ok, f.Heap.TryGetUsableSize(p, out nuint usable));
+        Assert.Equal(f.Heap.BlockSize(1), usable);
+    }
 }

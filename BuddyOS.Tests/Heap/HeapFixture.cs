@@ -3,7 +3,7 @@ using BuddyOS.Heap;
 
 namespace BuddyOS.Tests.Heap;
 
-/// <summary>A buddy heap over natively allocated memory, freed on dispose.</summary>
+/// <summary>A buddy heap over natively allocated memory, freed on dispose, with every debug check on.</summary>
 public sealed unsafe class HeapFixture : IDisposable
 {
     public readonly byte* Region;
@@ -24,6 +24,7 @@ public sealed unsafe class HeapFixture : IDisposable
         Assert.True(MetadataBytes > 0, "valid configuration");
         Metadata = (byte*)NativeMemory.AlignedAlloc(MetadataBytes, 16);
         Assert.Equal(HeapStatus.Ok, BuddyHeap.TryCreate(Region, size, orders, Metadata, MetadataBytes, out Heap));
+        Assert.Equal(HeapStatus.Ok, Heap.SetChecks(HeapChecks.All));
     }
 
     private readonly byte* _raw;

@@ -30,7 +30,7 @@ public sealed partial class KernelCollectorTests
 
     private async Task<BootResult> Boot(BootConfig config)
     {
-        _fixture.Prefetch(KernelMatrix.Configs.Append(CrashOom));
+        _fixture.Prefetch(KernelMatrix.All.Append(CrashOom));
         var boot = await _fixture.Boot(config);
         KernelAssert.Ran(boot);
         return boot;
@@ -77,7 +77,7 @@ public sealed partial class KernelCollectorTests
         long n = long.Parse(m.Groups["n"].Value);
         KernelAssert.That(n >= 2000, $"gc.stress={KernelMatrix.GcStressEvery}: only {n} collections.", boot);
         KernelAssert.That(boot.Verdict == BootVerdict.Passed, $"gc.stress: verdict {boot.Verdict}.", boot);
-        var notPassed = KernelMatrix.KnownTests.Where(t => boot.Report.Find(t)?.Outcome != SelfTestOutcome.Pass).ToList();
+        var notPassed = SelfTestRegistry.Names.Where(t => boot.Report.Find(t)?.Outcome != SelfTestOutcome.Pass).ToList();
         KernelAssert.That(notPassed.Count == 0, $"gc.stress: self-tests not passing: {string.Join(", ", notPassed)}.", boot);
     }
 

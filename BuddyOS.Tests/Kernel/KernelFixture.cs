@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text;
 
 namespace BuddyOS.Tests.Kernel;
 
@@ -46,6 +45,12 @@ public sealed class KernelFixture : IDisposable
 
     public string ProducedIsoPath => Path.Combine(RepoRoot, "out", "buddyos.iso");
 
+#if DEBUG
+    private const string BuildConfiguration = "Debug";
+#else
+    private const string BuildConfiguration = "Release";
+#endif
+
     public static string FindRepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
@@ -76,7 +81,7 @@ public sealed class KernelFixture : IDisposable
         if (iso.Iso == null)
             return new BootResult
             {
-                Config = config, IsoPath = "", CommandLine = "", SetupError = iso.Error,
+                Config = config, IsoPath = "", Run = new QemuRun { Command = "" }, SetupError = iso.Error,
                 Report = SerialReport.Parse(""),
             };
         await _qemuSlots.WaitAsync();
@@ -106,7 +111,8 @@ public sealed class KernelFixture : IDisposable
         var script = Path.Combine(RepoRoot, "scripts", "mkiso.sh");
         if (!File.Exists(script))
             return new IsoOutcome(null, $"{script} does not exist: cannot build the ISO variant for \"{cmdline}\"");
-        var (code, output, timedOut) = await RunProcess("bash", new[] { script, iso, cmdline }, RepoRoot, MkIsoTimeout);
+        var run = await ProcessRunner.RunAsync("bash", new[] { script, iso, cmdline }, RepoRoot, MkIsoTimeout);
+        var (code, output, timedOut) = (run.ExitCode, run.StartError ?? run.Output, run.TimedOut);
         if (timedOut || code != 0 || !File.Exists(iso))
             return new IsoOutcome(null, $"scripts/mkiso.sh {iso} \"{cmdline}\" " +
                 (timedOut ? "timed out" : $"exited {code}") + $":\n{Tail(output, 40)}");
@@ -122,8 +128,11 @@ public sealed class KernelFixture : IDisposable
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)
             ? host : "dotnet";
         // No build servers or reused nodes: a lingering MSBuild node would keep the output pipe open.
-        var args = new[] { "build", project, "-nologo", "-nodeReuse:false", "--disable-build-servers", "-v:minimal", "-clp:NoSummary" };
-        var (code, output, timedOut) = await RunProcess(dotnet, args, RepoRoot, BuildTimeout);
+        // The tests' own configuration: under test.sh the solution build already built this kernel, so this is a
+        // no-change rebuild rather than a second ilc run in the other configuration.
+        var args = new[] { "build", project, "-c", BuildConfiguration, "-nologo", "-nodeReuse:false", "--disable-build-servers", "-v:minimal", "-clp:NoSummary" };
+        var run = await ProcessRunner.RunAsync(dotnet, args, RepoRoot, BuildTimeout);
+        var (code, output, timedOut) = (run.ExitCode, run.StartError ?? run.Output, run.TimedOut);
         var header = $"$ {dotnet} {string.Join(" ", args)}\n";
         if (timedOut)
             return new BuildOutcome(false, header + output + $"\n(build killed after {BuildTimeout.TotalMinutes:0} min)", null, sw.Elapsed);
@@ -135,56 +144,6 @@ public sealed class KernelFixture : IDisposable
         var copy = Path.Combine(_tempDir, "buddyos.iso");
         File.Copy(ProducedIsoPath, copy, overwrite: true);
         return new BuildOutcome(true, header + output, copy, sw.Elapsed);
-    }
-
-    public static async Task<(int Code, string Output, bool TimedOut)> RunProcess(string file, IEnumerable<string> args, string cwd, TimeSpan timeout)
-    {
-        var psi = new ProcessStartInfo(file)
-        {
-            WorkingDirectory = cwd,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        // The test host runs under `dotnet test`, whose MSBuild variables must not leak into a nested build.
-        foreach (var key in psi.Environment.Keys.ToList())
-            if (key.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase) || key.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase))
-                psi.Environment.Remove(key);
-        psi.Environment["DOTNET_NOLOGO"] = "1";
-        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-
-        var output = new StringBuilder();
-        using var p = new Process { StartInfo = psi };
-        p.OutputDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
-        p.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
-        try
-        {
-            p.Start();
-        }
-        catch (Exception ex)
-        {
-            return (-1, $"could not start {file}: {ex.Message}", false);
-        }
-        p.StandardInput.Close();
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        using var cts = new CancellationTokenSource(timeout);
-        bool timedOut = false;
-        try
-        {
-            await p.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            timedOut = true;
-            try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-            p.WaitForExit(5000);
-        }
-        string text;
-        lock (output) text = output.ToString();
-        return (timedOut ? -1 : p.ExitCode, text, timedOut);
     }
 
     public static string Tail(string text, int lines)

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using BuddyOS.Protocol;
 using Xunit.Abstractions;
 
 namespace BuddyOS.Tests.Kernel;
@@ -20,14 +21,19 @@ public sealed class KernelNegativeTests
         BootConfig.Create(Firmware.Bios, "pc", 32, "crash=dispatcher", name: "bios-pc-32M-crash_dispatcher");
     public static readonly BootConfig CrashHang =
         BootConfig.Create(Firmware.Bios, "pc", 32, "crash=hang", TimeSpan.FromSeconds(10), name: "bios-pc-32M-crash_hang");
+    public static readonly BootConfig UseAfterFreeChecked =
+        BootConfig.Create(Firmware.Bios, "pc", 32, "heap.checks=on crash=use_after_free", name: "bios-pc-32M-use_after_free_checked");
+    public static readonly BootConfig UseAfterFreeUnchecked =
+        BootConfig.Create(Firmware.Bios, "pc", 32, "crash=use_after_free", name: "bios-pc-32M-use_after_free");
     public static readonly BootConfig Uefi32M =
         BootConfig.Create(Firmware.Uefi, "pc", 32, timeout: TimeSpan.FromSeconds(30));
 
     private static BootConfig SelftestOnly => BootConfig.Create(Firmware.Bios, "pc", 32,
         "selftest.only=" + string.Join(",", OnlySubset), name: "bios-pc-32M-selftest_only");
-    private static string[] OnlySubset => KernelMatrix.KnownTests.Length >= 2
-        ? new[] { KernelMatrix.KnownTests[^1], KernelMatrix.KnownTests[0] }
-        : KernelMatrix.KnownTests;
+    // Named out of order: the kernel still runs them in registration order.
+    private static string[] OnlySubset => SelfTestRegistry.Names.Count >= 2
+        ? new[] { SelfTestRegistry.Names[^1], SelfTestRegistry.Names[0] }
+        : SelfTestRegistry.Names.ToArray();
 
     private readonly KernelFixture _fixture;
     private readonly ITestOutputHelper _output;
@@ -40,7 +46,7 @@ public sealed class KernelNegativeTests
 
     private async Task<BootResult> Boot(BootConfig config)
     {
-        _fixture.Prefetch(new[] { CrashHang, Uefi32M, SelftestFail, CrashNull, SelftestOnly, CrashUnhandled, CrashDispatcher });
+        _fixture.Prefetch(new[] { CrashHang, Uefi32M, SelftestFail, CrashNull, SelftestOnly, CrashUnhandled, CrashDispatcher, UseAfterFreeChecked, UseAfterFreeUnchecked });
         var boot = await _fixture.Boot(config);
         _output.WriteLine(boot.Describe(tailLines: 20));
         KernelAssert.Ran(boot);
@@ -54,18 +60,21 @@ public sealed class KernelNegativeTests
         var r = boot.Report;
         KernelAssert.That(!boot.Hung && !r.Panicked, "selftest=fail: expected a clean failure report, not a hang or panic.", boot);
         KernelAssert.That(boot.Verdict == BootVerdict.Failed, $"selftest=fail: verdict {boot.Verdict}, expected Failed.", boot);
-        KernelAssert.That(boot.ExitStatus == 35, $"selftest=fail: QEMU status {BootResult.DescribeStatus(boot.ExitStatus)}, expected 35.", boot);
+        KernelAssert.That(boot.ExitStatus == ReportProtocol.TestsFailedStatus,
+            $"selftest=fail: QEMU status {BootResult.DescribeStatus(boot.ExitStatus)}, expected {BootResult.DescribeStatus(ReportProtocol.TestsFailedStatus)}.", boot);
         var failed = r.Tests.Where(t => t.Outcome == SelfTestOutcome.Fail).ToList();
         KernelAssert.That(failed.Count == 1, $"selftest=fail: expected exactly one [FAIL] line, got {failed.Count}.", boot);
-        KernelAssert.That(!KernelMatrix.KnownTests.Contains(failed[0].Name),
+        KernelAssert.That(!SelfTestRegistry.Names.Contains(failed[0].Name),
             $"selftest=fail: the failing test '{failed[0].Name}' should be the one added on purpose, not a regular self-test.", boot);
         KernelAssert.That(failed[0].Message.Length > 0, "selftest=fail: the [FAIL] line carries no message.", boot);
         KernelAssert.That(r.HasSummary && r.SummaryFailed == 1,
             $"selftest=fail: the closing line should say M = 1 failed, got {(r.HasSummary ? r.SummaryFailed.ToString() : "no closing line")}.", boot);
         KernelAssert.That(r.SummaryPassed == r.PassLines,
             $"selftest=fail: the closing line says N = {r.SummaryPassed} but there are {r.PassLines} [PASS] lines.", boot);
+        KernelAssert.That(r.Plan != null && r.Plan.SequenceEqual(SelfTestRegistry.Names.Append(failed[0].Name)) && r.ResultsMatchPlan,
+            "selftest=fail: the plan should be every registered test and then the deliberate failure, each reported.", boot);
         // The regular tests still ran and passed alongside the failing one.
-        var notPassed = KernelMatrix.KnownTests.Where(t => r.Find(t)?.Outcome != SelfTestOutcome.Pass).ToList();
+        var notPassed = SelfTestRegistry.Names.Where(t => r.Find(t)?.Outcome != SelfTestOutcome.Pass).ToList();
         KernelAssert.That(notPassed.Count == 0, $"selftest=fail: regular self-tests not passing: {string.Join(", ", notPassed)}.", boot);
     }
 
@@ -74,11 +83,12 @@ public sealed class KernelNegativeTests
     {
         var boot = await Boot(CrashNull);
         var r = boot.Report;
-        KernelAssert.That(boot.ExitStatus != 33, "crash=null: QEMU reported all passed (33) for a null dereference.", boot);
+        KernelAssert.That(boot.ExitStatus != ReportProtocol.AllPassedStatus, "crash=null: QEMU reported all passed for a null dereference.", boot);
         KernelAssert.That(!boot.Hung, "crash=null: the boot hung instead of panicking.", boot);
         KernelAssert.That(r.Panicked, "crash=null: no line containing PANIC.", boot);
         KernelAssert.That(boot.Verdict == BootVerdict.Panicked, $"crash=null: verdict {boot.Verdict}, expected Panicked.", boot);
-        KernelAssert.That(boot.ExitStatus == 37, $"crash=null: QEMU status {BootResult.DescribeStatus(boot.ExitStatus)}, expected 37.", boot);
+        KernelAssert.That(boot.ExitStatus == ReportProtocol.PanickedStatus,
+            $"crash=null: QEMU status {BootResult.DescribeStatus(boot.ExitStatus)}, expected {BootResult.DescribeStatus(ReportProtocol.PanickedStatus)}.", boot);
         KernelAssert.That(Regex.IsMatch(r.PanicText, @"#PF|page fault", RegexOptions.IgnoreCase),
             "crash=null: the panic does not name a page fault (#PF).", boot);
         KernelAssert.That(r.PanicText.Contains("0x0000000000000000"),
@@ -123,6 +133,28 @@ public sealed class KernelNegativeTests
     }
 
     [Fact]
+    public async Task Heap_checks_catch_a_use_after_free_in_the_kernel()
+    {
+        var boot = await Boot(UseAfterFreeChecked);
+        KernelAssert.That(boot.Verdict == BootVerdict.Panicked && boot.ExitStatus == ReportProtocol.PanickedStatus,
+            $"{UseAfterFreeChecked.Cmdline}: verdict {boot.Verdict}, status {BootResult.DescribeStatus(boot.ExitStatus)}; expected the panic.", boot);
+        KernelAssert.That(boot.Report.PanicText.Contains("UseAfterFree", StringComparison.Ordinal),
+            $"{UseAfterFreeChecked.Cmdline}: the panic does not name UseAfterFree.", boot);
+        KernelAssert.That(!boot.Report.Lines.Any(l => l.Contains("not caught", StringComparison.Ordinal)),
+            $"{UseAfterFreeChecked.Cmdline}: the kernel got past the allocation that should have caught the write.", boot);
+    }
+
+    /// <summary>The control for the test above: the same write, without the checks, goes unseen.</summary>
+    [Fact]
+    public async Task Without_heap_checks_the_same_use_after_free_goes_unseen()
+    {
+        var boot = await Boot(UseAfterFreeUnchecked);
+        KernelAssert.That(boot.Report.Lines.Any(l => l.Contains("not caught (heap.checks is off): the new array is the freed one", StringComparison.Ordinal)),
+            $"{UseAfterFreeUnchecked.Cmdline}: the freed block was not reused, so the demonstration shows nothing.", boot);
+        KernelAssert.That(boot.Verdict == BootVerdict.Passed, $"{UseAfterFreeUnchecked.Cmdline}: verdict {boot.Verdict}, expected a normal boot.", boot);
+    }
+
+    [Fact]
     public async Task Crash_hang_is_killed_by_the_timeout_and_reported_as_hung()
     {
         var boot = await Boot(CrashHang);
@@ -143,8 +175,10 @@ public sealed class KernelNegativeTests
     {
         var boot = await Boot(SelftestOnly);
         var r = boot.Report;
-        var reported = r.Tests.Select(t => t.Name).OrderBy(n => n, StringComparer.Ordinal).ToList();
-        var expected = OnlySubset.OrderBy(n => n, StringComparer.Ordinal).ToList();
+        var reported = r.Tests.Select(t => t.Name).ToList();
+        var expected = SelfTestRegistry.Names.Where(OnlySubset.Contains).ToList();
+        KernelAssert.That(r.Plan != null && r.Plan.SequenceEqual(expected),
+            $"{SelftestOnly.Cmdline}: planned [{string.Join(", ", r.Plan ?? new List<string>())}], expected [{string.Join(", ", expected)}].", boot);
         KernelAssert.That(reported.SequenceEqual(expected),
             $"{SelftestOnly.Cmdline}: reported [{string.Join(", ", reported)}], expected [{string.Join(", ", expected)}].", boot);
         KernelAssert.That(boot.Verdict == BootVerdict.Passed && r.SummaryPassed == expected.Count,
@@ -162,7 +196,7 @@ public sealed class KernelNegativeTests
         var boot = await Boot(Uefi32M);
         KernelAssert.That(boot.Verdict != BootVerdict.Passed,
             "OVMF now boots the kernel in 32 MiB: add uefi-pc-32M and uefi-q35-32M to KernelMatrix.Configs.", boot);
-        KernelAssert.That(boot.LoaderFailure == QemuRunner.LoaderFailureMarkers[0].Meaning,
+        KernelAssert.That(boot.LoaderFailure == QemuLauncher.LoaderFailureMarkers[0].Meaning,
             $"UEFI 32 MiB: expected OVMF's own exception dump, got verdict {boot.Verdict}.", boot);
         KernelAssert.That(boot.Report.Tests.Count == 0 && !boot.Report.Panicked,
             "UEFI 32 MiB: the kernel ran, so the failure is the kernel's, not the firmware's.", boot);

@@ -1,3 +1,4 @@
+using BuddyOS.Protocol;
 using Xunit.Abstractions;
 
 namespace BuddyOS.Tests.Kernel;
@@ -17,7 +18,7 @@ public sealed class KernelSelfTestTests
 
     private async Task<BootResult> Boot(string config)
     {
-        _fixture.Prefetch(KernelMatrix.Configs);
+        _fixture.Prefetch(KernelMatrix.All);
         var boot = await _fixture.Boot(KernelMatrix.Get(config));
         KernelAssert.Ran(boot);
         return boot;
@@ -28,6 +29,8 @@ public sealed class KernelSelfTestTests
     public async Task Kernel_self_test(string config, string test)
     {
         var boot = await Boot(config);
+        KernelAssert.That(boot.Report.Plan?.Contains(test) == true,
+            $"{config}: self-test '{test}' is registered but not on the kernel's plan line.", boot);
         var result = boot.Report.Find(test);
         KernelAssert.That(result != null,
             $"{config}: the kernel did not report self-test '{test}' (verdict {boot.Verdict}).", boot);
@@ -36,6 +39,10 @@ public sealed class KernelSelfTestTests
             $"{config}: self-test '{test}' did not pass: {result}", boot);
         KernelAssert.That(boot.Report.Tests.Count(t => t.Name == test) == 1,
             $"{config}: self-test '{test}' was reported more than once.", boot);
+        KernelAssert.That(result.Cycles.HasValue, $"{config}: self-test '{test}' reported no time.", boot);
+        bool tcg = boot.Report.Lines.Any(l => l.Contains("\"TCGTCGTCGTCG\"", StringComparison.Ordinal));
+        KernelAssert.That(result.Emulated == tcg,
+            $"{config}: self-test '{test}' time labelled {(result.Emulated ? "emulated" : "real")} on {(tcg ? "" : "no ")}QEMU TCG.", boot);
     }
 
     [Theory]
@@ -55,23 +62,37 @@ public sealed class KernelSelfTestTests
         KernelAssert.That(r.SummaryPassed == r.PassLines,
             $"{config}: the closing line says N = {r.SummaryPassed} passed but there are {r.PassLines} [PASS] lines.", boot);
         KernelAssert.That(r.FailLines == 0, $"{config}: {r.FailLines} [FAIL] lines.", boot);
-        KernelAssert.That(boot.ExitStatus == 33,
-            $"{config}: QEMU status {BootResult.DescribeStatus(boot.ExitStatus)}, expected 33 (all passed).", boot);
+        KernelAssert.That(boot.ExitStatus == ReportProtocol.AllPassedStatus,
+            $"{config}: QEMU status {BootResult.DescribeStatus(boot.ExitStatus)}, expected {BootResult.DescribeStatus(ReportProtocol.AllPassedStatus)}.", boot);
         KernelAssert.That(boot.Verdict == BootVerdict.Passed, $"{config}: verdict {boot.Verdict}.", boot);
     }
 
     [Theory]
     [MemberData(nameof(KernelMatrix.ConfigNames), MemberType = typeof(KernelMatrix))]
-    public async Task Kernel_reports_exactly_the_known_self_tests(string config)
+    public async Task Kernel_plan_is_the_registration_and_every_planned_test_reports(string config)
     {
         var boot = await Boot(config);
-        var reported = boot.Report.Tests.Select(t => t.Name).Distinct().ToList();
-        var unknown = reported.Except(KernelMatrix.KnownTests).ToList();
-        var missing = KernelMatrix.KnownTests.Except(reported).ToList();
-        KernelAssert.That(unknown.Count == 0,
-            $"{config}: the kernel reported self-tests that KernelMatrix.KnownTests does not list: {string.Join(", ", unknown)}" +
-            " (add them so each shows up as its own host-side result).", boot);
-        KernelAssert.That(missing.Count == 0,
-            $"{config}: listed self-tests the kernel did not report: {string.Join(", ", missing)}.", boot);
+        var r = boot.Report;
+        KernelAssert.That(r.PlanLineCount == 1, $"{config}: {r.PlanLineCount} '{ReportProtocol.Plan}' lines, expected one.", boot);
+        var registered = SelfTestRegistry.Names;
+        KernelAssert.That(r.Plan!.SequenceEqual(registered),
+            $"{config}: the kernel planned [{string.Join(" ", r.Plan!)}] but {SelfTestRegistry.SourcePath} registers " +
+            $"[{string.Join(" ", registered)}] (a registration the host cannot parse, or a test added outside Add(tests, ...)).", boot);
+        KernelAssert.That(r.ResultsMatchPlan,
+            $"{config}: reported [{string.Join(" ", r.Tests.Select(t => t.Name))}], planned [{string.Join(" ", r.Plan!)}].", boot);
+    }
+
+    [Theory]
+    [MemberData(nameof(KernelMatrix.DefaultConfigNames), MemberType = typeof(KernelMatrix))]
+    public async Task Default_boot_reaches_its_closing_line_within_the_budget(string config)
+    {
+        var boot = await Boot(config);
+        var t = boot.KernelToClosingLine;
+        _output.WriteLine($"{config}: first kernel line to closing line {t?.TotalSeconds:0.00} s");
+        KernelAssert.That(t.HasValue, $"{config}: no first kernel line or no closing line to time.", boot);
+        KernelAssert.That(t!.Value > TimeSpan.Zero,
+            $"{config}: the first kernel line and the closing line arrived in one read: the timing measured nothing.", boot);
+        KernelAssert.That(t!.Value < KernelMatrix.BootBudget,
+            $"{config}: {t.Value.TotalSeconds:0.00} s from the first kernel line to the closing line, budget {KernelMatrix.BootBudget.TotalSeconds:0} s.", boot);
     }
 }

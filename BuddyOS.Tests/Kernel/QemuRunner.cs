@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using System.Text;
+using BuddyOS.Protocol;
 
 namespace BuddyOS.Tests.Kernel;
-
-public enum Firmware { Bios, Uefi }
 
 /// <summary>One way to boot the ISO: firmware, machine type, memory, and the kernel command line variant.</summary>
 public sealed record BootConfig(string Name, Firmware Firmware, string Machine, int MemoryMiB, string Cmdline, TimeSpan Timeout)
@@ -13,7 +11,7 @@ public sealed record BootConfig(string Name, Firmware Firmware, string Machine, 
         var mem = memoryMiB % 1024 == 0 ? $"{memoryMiB / 1024}G" : $"{memoryMiB}M";
         var fw = firmware == Firmware.Bios ? "bios" : "uefi";
         return new BootConfig(name ?? $"{fw}-{machine}-{mem}", firmware, machine, memoryMiB, cmdline,
-            timeout ?? QemuRunner.DefaultBootTimeout);
+            timeout ?? QemuLauncher.DefaultTimeout);
     }
 
     public override string ToString() =>
@@ -22,7 +20,7 @@ public sealed record BootConfig(string Name, Firmware Firmware, string Machine, 
 
 public enum BootVerdict
 {
-    /// <summary>Status 33, a closing line with M == 0 and N == number of [PASS] lines > 0, no [FAIL], no panic.</summary>
+    /// <summary>The all-passed status, one plan line with every planned test reported, a closing line with M == 0 and N == number of [PASS] lines > 0, no [FAIL], no panic.</summary>
     Passed,
     /// <summary>A self-test failed (status 35, a [FAIL] line or M > 0) without a panic.</summary>
     Failed,
@@ -43,27 +41,26 @@ public sealed class BootResult
 {
     public required BootConfig Config { get; init; }
     public required string IsoPath { get; init; }
-    public required string CommandLine { get; init; }
-    public int? ExitStatus { get; init; }
-    public bool Hung { get; init; }
-    /// <summary>Set when the serial log showed the firmware or GRUB giving up; QEMU was then stopped at once.</summary>
-    public string? LoaderFailure { get; init; }
-    public TimeSpan Duration { get; init; }
-    public string SerialLog { get; init; } = "";
+    /// <summary>What QEMU did (BuddyOS.Qemu); the properties below read it.</summary>
+    public required QemuRun Run { get; init; }
     public string SerialLogPath { get; init; } = "";
-    public string QemuStderr { get; init; } = "";
-    public string? SetupError { get; init; }
+    /// <summary>Why the boot never reached QEMU (build or ISO failure), or the launcher's own setup error.</summary>
+    public string? SetupError { get => _setupError ?? Run.SetupError; init => _setupError = value; }
+    private readonly string? _setupError;
+
+    public string CommandLine => Run.Command;
+    public int? ExitStatus => Run.ExitStatus;
+    public bool Hung => Run.Hung;
+    /// <summary>Set when the serial log showed the firmware or GRUB giving up; QEMU was then stopped at once.</summary>
+    public string? LoaderFailure => Run.LoaderFailure;
+    public TimeSpan Duration => Run.Duration;
+    public string SerialLog => Run.Serial;
+    public string QemuStderr => Run.Stderr;
+    /// <summary>Wall time from the kernel's first line to its closing line (the boot budget's measure).</summary>
+    public TimeSpan? KernelToClosingLine => Run.KernelToClosingLine;
     public required SerialReport Report { get; init; }
 
-    public static string DescribeStatus(int? status) => status switch
-    {
-        null => "none (killed or not started)",
-        33 => "33 (all self-tests passed)",
-        35 => "35 (a self-test failed)",
-        37 => "37 (kernel panic)",
-        0 => "0 (QEMU quit without the debug-exit device: triple fault under -no-reboot, or shutdown)",
-        var s => $"{s} (unexpected)",
-    };
+    public static string DescribeStatus(int? status) => QemuLauncher.DescribeStatus(status);
 
     public BootVerdict Verdict
     {
@@ -73,10 +70,10 @@ public sealed class BootResult
             if (Hung) return BootVerdict.Hung;
             if (LoaderFailure != null) return BootVerdict.LoaderFailed;
             var r = Report;
-            if (r.Panicked || ExitStatus == 37) return BootVerdict.Panicked;
-            if (ExitStatus == 35 || r.FailLines > 0 || r.SummaryFailed > 0) return BootVerdict.Failed;
-            if (ExitStatus == 33 && r.SummaryLineCount == 1 && r.SummaryFailed == 0 && r.SummaryPassed > 0
-                && r.SummaryPassed == r.PassLines && r.DuplicateNames.Count == 0)
+            if (r.Panicked || ExitStatus == ReportProtocol.PanickedStatus) return BootVerdict.Panicked;
+            if (ExitStatus == ReportProtocol.TestsFailedStatus || r.FailLines > 0 || r.SummaryFailed > 0) return BootVerdict.Failed;
+            if (ExitStatus == ReportProtocol.AllPassedStatus && r.SummaryLineCount == 1 && r.SummaryFailed == 0 && r.SummaryPassed > 0
+                && r.SummaryPassed == r.PassLines && r.DuplicateNames.Count == 0 && r.ResultsMatchPlan)
                 return BootVerdict.Passed;
             return BootVerdict.Broken;
         }
@@ -95,6 +92,12 @@ public sealed class BootResult
           .Append(Hung ? $"; HUNG: killed after {Config.Timeout.TotalSeconds:0} s" : "")
           .Append(LoaderFailure != null ? $"; stopped: {LoaderFailure}" : "")
           .Append($"; {Duration.TotalSeconds:0.0} s\n");
+        sb.Append("plan: ").Append(r.Plan == null ? "MISSING" : string.Join(" ", r.Plan))
+          .Append(r.PlanLineCount > 1 ? $" (seen {r.PlanLineCount} times)" : "").Append('\n');
+        if (r.Plan != null && !r.ResultsMatchPlan)
+            sb.Append("results do not match the plan: reported ").Append(string.Join(" ", r.Tests.Select(t => t.Name))).Append('\n');
+        if (KernelToClosingLine is { } budget)
+            sb.Append($"first kernel line to closing line: {budget.TotalSeconds:0.00} s\n");
         sb.Append("closing line: ").Append(r.HasSummary
             ? $"{r.SummaryPassed} passed, {r.SummaryFailed} failed" + (r.SummaryLineCount > 1 ? $" (seen {r.SummaryLineCount} times)" : "")
             : "MISSING").Append('\n');
@@ -118,173 +121,29 @@ public sealed class BootResult
     public override string ToString() => $"{Config.Name}: {Verdict}";
 }
 
-/// <summary>Boots an ISO in QEMU (TCG) with the serial port captured to a file.</summary>
+/// <summary>Boots a configuration through the launcher run.sh uses too (BuddyOS.Qemu), serial log kept.</summary>
 public static class QemuRunner
 {
-    public static readonly TimeSpan DefaultBootTimeout = TimeSpan.FromSeconds(60);
-    public const string QemuBinary = "qemu-system-x86_64";
-    /// <summary>
-    /// Serial output that means the boot died before the kernel: OVMF's exception dump (OVMF spins after it) and
-    /// GRUB giving up (it then waits for a key in its menu). The boot is stopped as soon as one shows up.
-    /// </summary>
-    public static readonly (string Marker, string Meaning)[] LoaderFailureMarkers =
-    {
-        ("!!!! X64 Exception", "OVMF raised an exception of its own"),
-        // GRUB's error for a failed multiboot2 load (the line before says why); it then waits for keys.
-        ("error: you need to load the kernel first", "GRUB could not load the kernel"),
-        ("Failed to boot both default and fallback entries", "GRUB could not boot the kernel"),
-    };
-
-    public static string? FindOvmf()
-    {
-        var env = Environment.GetEnvironmentVariable("BUDDYOS_OVMF");
-        if (!string.IsNullOrEmpty(env)) return env;
-        foreach (var p in new[] { "/usr/share/ovmf/OVMF.fd", "/usr/share/OVMF/OVMF.fd", "/usr/share/qemu/OVMF.fd" })
-            if (File.Exists(p)) return p;
-        return null;
-    }
-
-    public static string? FindOnPath(string tool)
-    {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var p = Path.Combine(dir, tool);
-            if (File.Exists(p)) return p;
-        }
-        return null;
-    }
-
-    public static List<string> Arguments(BootConfig config, string iso, string serialLog, string ovmf)
-    {
-        var args = new List<string>
-        {
-            "-machine", config.Machine,
-            "-m", config.MemoryMiB.ToString(),
-        };
-        if (config.Firmware == Firmware.Uefi)
-            // -bios with the combined image: no NVRAM file to copy, works with both pc and q35.
-            args.AddRange(new[] { "-bios", ovmf });
-        args.AddRange(new[]
-        {
-            "-cdrom", iso,
-            "-display", "none",
-            "-monitor", "none",
-            "-no-reboot",
-            "-nic", "none",
-            "-serial", "file:" + serialLog,
-            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-        });
-        return args;
-    }
-
-    private static string Quote(string a) => a.Length > 0 && a.All(c => char.IsLetterOrDigit(c) || "-_./=:,+".Contains(c)) ? a : $"'{a}'";
-
     public static async Task<BootResult> BootAsync(BootConfig config, string iso, string logDir)
     {
         Directory.CreateDirectory(logDir);
         var serialPath = Path.Combine(logDir, config.Name + ".serial.log");
         File.Delete(serialPath);
-
-        BootResult NotRun(string error, string command = "") => new()
+        var run = await QemuLauncher.BootAsync(new QemuOptions(iso)
         {
-            Config = config, IsoPath = iso, CommandLine = command, SetupError = error,
-            Report = SerialReport.Parse(""),
-        };
-
-        var qemu = FindOnPath(QemuBinary);
-        if (qemu == null)
-            return NotRun($"{QemuBinary} not found on PATH: run scripts/install-deps.sh (package qemu-system-x86).");
-        string ovmf = "";
-        if (config.Firmware == Firmware.Uefi && (ovmf = FindOvmf() ?? "") == "")
-            return NotRun("OVMF.fd not found (looked in /usr/share/ovmf, /usr/share/OVMF; or set BUDDYOS_OVMF): run scripts/install-deps.sh (package ovmf).");
-        if (!File.Exists(iso))
-            return NotRun($"ISO {iso} does not exist.");
-
-        var args = Arguments(config, iso, serialPath, ovmf);
-        var command = qemu + " " + string.Join(" ", args.Select(Quote));
-        var psi = new ProcessStartInfo(qemu)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-
-        var stderr = new StringBuilder();
-        var sw = Stopwatch.StartNew();
-        using var p = new Process { StartInfo = psi };
-        p.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (stderr) stderr.AppendLine(e.Data); };
-        p.OutputDataReceived += (_, e) => { if (e.Data != null) lock (stderr) stderr.AppendLine(e.Data); };
-        try
-        {
-            p.Start();
-        }
-        catch (Exception ex)
-        {
-            return NotRun($"could not start QEMU: {ex.Message}", command);
-        }
-        p.StandardInput.Close();
-        p.BeginErrorReadLine();
-        p.BeginOutputReadLine();
-
-        bool hung = false;
-        string? loaderFailure = null;
-        var exited = p.WaitForExitAsync();
-        while (true)
-        {
-            var left = config.Timeout - sw.Elapsed;
-            if (left <= TimeSpan.Zero) { hung = true; break; }
-            var tick = Task.Delay(left < TimeSpan.FromMilliseconds(250) ? left : TimeSpan.FromMilliseconds(250));
-            if (await Task.WhenAny(exited, tick) == exited) break;
-            var sofar = ReadSerial(serialPath);
-            foreach (var (marker, meaning) in LoaderFailureMarkers)
-                if (sofar.Contains(marker, StringComparison.Ordinal))
-                    loaderFailure = meaning;
-            if (loaderFailure != null)
-            {
-                await Task.Delay(500); // let OVMF finish its register dump
-                break;
-            }
-        }
-        if (hung || loaderFailure != null)
-        {
-            try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-            await p.WaitForExitAsync();
-        }
-        else
-        {
-            await exited;
-        }
-        sw.Stop();
-        var serial = ReadSerial(serialPath);
-        string err;
-        lock (stderr) err = stderr.ToString();
+            Firmware = config.Firmware,
+            Machine = config.Machine,
+            MemoryMiB = config.MemoryMiB,
+            Timeout = config.Timeout,
+            SerialLog = serialPath,
+        });
         return new BootResult
         {
             Config = config,
             IsoPath = iso,
-            CommandLine = command,
-            ExitStatus = hung || loaderFailure != null ? null : p.ExitCode,
-            Hung = hung,
-            LoaderFailure = loaderFailure,
-            Duration = sw.Elapsed,
-            SerialLog = serial,
-            SerialLogPath = serialPath,
-            QemuStderr = err,
-            Report = SerialReport.Parse(serial),
+            Run = run,
+            SerialLogPath = run.SetupError == null ? serialPath : "",
+            Report = SerialReport.Parse(run.Serial),
         };
-    }
-
-    private static string ReadSerial(string path)
-    {
-        try
-        {
-            using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var sr = new StreamReader(fs, Encoding.Latin1);
-            return sr.ReadToEnd();
-        }
-        catch (FileNotFoundException) { return ""; }
-        catch (DirectoryNotFoundException) { return ""; }
     }
 }

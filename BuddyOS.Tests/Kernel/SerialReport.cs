@@ -1,18 +1,22 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using BuddyOS.Protocol;
 
 namespace BuddyOS.Tests.Kernel;
 
 public enum SelfTestOutcome { Pass, Fail, XFail }
 
-/// <summary>One <c>[PASS] name</c>, <c>[FAIL] name: message</c> or <c>[XFAIL] name: reason</c> line.</summary>
-public sealed record SelfTestResult(string Name, SelfTestOutcome Outcome, string Message, int LineIndex)
+/// <summary>One <c>[PASS] name (N cycles)</c>, <c>[FAIL] name (N cycles): message</c> or <c>[XFAIL] name: reason</c> line.</summary>
+public sealed record SelfTestResult(string Name, SelfTestOutcome Outcome, string Message, int LineIndex,
+    ulong? Cycles = null, bool Emulated = false)
 {
+    public string Time => Cycles is { } c ? $" ({c} {(Emulated ? ReportProtocol.EmulatedCycles : ReportProtocol.Cycles)})" : "";
+
     public override string ToString() => Outcome switch
     {
-        SelfTestOutcome.Pass => $"[PASS] {Name}" + (Message.Length > 0 ? $" {Message}" : ""),
-        SelfTestOutcome.Fail => $"[FAIL] {Name}: {Message}",
-        _ => $"[XFAIL] {Name}: {Message}",
+        SelfTestOutcome.Pass => $"{ReportProtocol.Pass} {Name}{Time}" + (Message.Length > 0 ? $": {Message}" : ""),
+        SelfTestOutcome.Fail => $"{ReportProtocol.Fail} {Name}{Time}: {Message}",
+        _ => $"{ReportProtocol.ExpectedFailure} {Name}{Time}: {Message}",
     };
 }
 
@@ -33,6 +37,12 @@ public sealed partial class SerialReport
     public IReadOnlyList<string> PanicLines { get; }
     /// <summary>Names reported more than once.</summary>
     public IReadOnlyList<string> DuplicateNames { get; }
+    /// <summary>The names on the kernel's plan line (the tests it said it would run, in order); null without one.</summary>
+    public IReadOnlyList<string>? Plan { get; }
+    public int PlanLineCount { get; }
+
+    /// <summary>One plan line, and exactly the planned tests reported, in the planned order.</summary>
+    public bool ResultsMatchPlan => PlanLineCount == 1 && Tests.Select(t => t.Name).SequenceEqual(Plan!);
 
     public bool Panicked => PanicLines.Count > 0;
     public bool HasSummary => SummaryPassed.HasValue;
@@ -42,8 +52,10 @@ public sealed partial class SerialReport
     public int XFailLines => Tests.Count(t => t.Outcome == SelfTestOutcome.XFail);
 
     private SerialReport(List<string> lines, List<SelfTestResult> tests, int? passed, int? failed, int summaries,
-        List<string> panic, List<string> duplicates)
+        List<string> panic, List<string> duplicates, List<string>? plan, int plans)
     {
+        Plan = plan;
+        PlanLineCount = plans;
         Lines = lines;
         Tests = tests;
         SummaryPassed = passed;
@@ -55,13 +67,19 @@ public sealed partial class SerialReport
 
     public SelfTestResult? Find(string name) => Tests.FirstOrDefault(t => t.Name == name);
 
-    // "[PASS] name", "[FAIL] name: message", "[XFAIL] name: reason". Firmware junk without a newline may
-    // precede the marker, so it is found anywhere after a line start or whitespace.
-    [GeneratedRegex(@"(?:^|\s)\[(?<kind>PASS|FAIL|XFAIL)\]\s+(?<name>[^\s:]+)\s*(?::\s*(?<msg>.*?))?\s*$")]
-    private static partial Regex TestLine();
+    // "[PASS] name (N cycles)", "[FAIL] name (N emulated cycles): message", "[XFAIL] name: reason", in the words of
+    // ReportProtocol. Firmware junk without a newline may precede the tag, so it is found anywhere after a line
+    // start or whitespace.
+    private static readonly Regex TestLine = new(
+        $@"(?:^|\s)(?<kind>{Regex.Escape(ReportProtocol.Pass)}|{Regex.Escape(ReportProtocol.Fail)}|{Regex.Escape(ReportProtocol.ExpectedFailure)})" +
+        $@"\s+(?<name>[^\s:(]+)(?:\s+\((?<cycles>\d+)\s+(?<unit>{Regex.Escape(ReportProtocol.EmulatedCycles)}|{Regex.Escape(ReportProtocol.Cycles)})\))?" +
+        @"\s*(?::\s*(?<msg>.*?))?\s*$", RegexOptions.Compiled);
 
-    [GeneratedRegex(@"^\s*selftest:\s+(?<n>\d+)\s+passed,\s+(?<m>\d+)\s+failed\s*$")]
-    private static partial Regex SummaryLine();
+    private static readonly Regex SummaryLine = new(
+        $@"^\s*{Regex.Escape(ReportProtocol.Summary)}\s+(?<n>\d+)\s+{Regex.Escape(ReportProtocol.SummaryPassed)}\s+(?<m>\d+)\s+{Regex.Escape(ReportProtocol.SummaryFailed)}\s*$",
+        RegexOptions.Compiled);
+
+    private static readonly Regex PlanLine = new($@"^\s*{Regex.Escape(ReportProtocol.Plan)}(?<names>.*)$", RegexOptions.Compiled);
 
     // CSI sequences (ESC [ params final), two-byte ESC sequences such as ESC ( B, and OSC strings.
     [GeneratedRegex(@"\x1B(?:\[[0-9;?=<>]*[ -/]*[@-~]|\][^\x07\x1B]*(?:\x07|\x1B\\)?|[()][0-9A-Za-z]|[@-Z\\-_])")]
@@ -91,12 +109,20 @@ public sealed partial class SerialReport
         var tests = new List<SelfTestResult>();
         var duplicates = new List<string>();
         int? passed = null, failed = null;
-        int summaries = 0, panicStart = -1;
+        int summaries = 0, panicStart = -1, plans = 0;
+        List<string>? planned = null;
 
         for (int i = 0; i < lines.Count; i++)
         {
             var line = lines[i];
-            var s = SummaryLine().Match(line);
+            var plan = PlanLine.Match(line);
+            if (plan.Success)
+            {
+                plans++;
+                planned ??= plan.Groups["names"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
+                continue;
+            }
+            var s = SummaryLine.Match(line);
             if (s.Success)
             {
                 summaries++;
@@ -104,26 +130,28 @@ public sealed partial class SerialReport
                 failed = int.Parse(s.Groups["m"].Value);
                 continue;
             }
-            var t = TestLine().Match(line);
+            var t = TestLine.Match(line);
             if (t.Success)
             {
                 var outcome = t.Groups["kind"].Value switch
                 {
-                    "PASS" => SelfTestOutcome.Pass,
-                    "FAIL" => SelfTestOutcome.Fail,
+                    ReportProtocol.Pass => SelfTestOutcome.Pass,
+                    ReportProtocol.Fail => SelfTestOutcome.Fail,
                     _ => SelfTestOutcome.XFail,
                 };
                 var name = t.Groups["name"].Value;
                 if (tests.Any(x => x.Name == name) && !duplicates.Contains(name))
                     duplicates.Add(name);
-                tests.Add(new SelfTestResult(name, outcome, t.Groups["msg"].Value, i));
+                ulong? cycles = t.Groups["cycles"].Success ? ulong.Parse(t.Groups["cycles"].Value) : null;
+                tests.Add(new SelfTestResult(name, outcome, t.Groups["msg"].Value, i, cycles,
+                    t.Groups["unit"].Value == ReportProtocol.EmulatedCycles));
             }
             if (panicStart < 0 && line.Contains("PANIC", StringComparison.Ordinal))
                 panicStart = i;
         }
 
         var panic = panicStart < 0 ? new List<string>() : lines.Skip(panicStart).Take(60).ToList();
-        return new SerialReport(lines, tests, passed, failed, summaries, panic, duplicates);
+        return new SerialReport(lines, tests, passed, failed, summaries, panic, duplicates, planned, plans);
     }
 
     /// <summary>The last <paramref name="count"/> cleaned lines, for failure messages.</summary>

@@ -11,15 +11,14 @@ namespace Internal.Runtime
 {
     internal static unsafe class InterfaceDispatch
     {
-        // ilc 10 emits two words per cell plus a terminating pair (checked against the image):
-        //   { stub, (relative pointer to the interface MethodTable from this word) | 3 }, { 0, slot }
+        // ilc 10 emits the call sites of one interface method as a group of cells, each { stub, (relative
+        // pointer to the interface MethodTable from this word) | 3 }, closed by one terminator { 0, slot }
+        // (slot in the low 16 bits): two call sites of IShape.Area share one terminator.
         private struct Cell
         {
             public nint Stub;
             public int InterfaceRelative;
             public int Reserved;
-            public nint Terminator;
-            public nint Slot;
         }
 
         private const int FlagMask = 3;
@@ -29,7 +28,10 @@ namespace Internal.Runtime
         private static nint Resolve(object receiver, Cell* cell)
         {
             MethodTable* interfaceType = InterfaceOf(cell);
-            int slot = (int)cell->Slot;
+            Cell* terminator = cell;
+            while (terminator->Stub != 0)
+                terminator++;
+            int slot = (ushort)*(nint*)&terminator->InterfaceRelative;
             nint target = FindImplementation(receiver.GetMethodTable(), interfaceType, (ushort)slot);
             if (target == 0)
                 Panic.InterfaceCallFailed(receiver.GetMethodTable(), interfaceType, slot);

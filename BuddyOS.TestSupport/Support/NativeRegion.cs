@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace BuddyOS.Bench.Support;
+namespace BuddyOS.TestSupport.Support;
 
 /// <summary>
 /// A page-aligned block of native memory for a heap under test. Pages are touched once up front so

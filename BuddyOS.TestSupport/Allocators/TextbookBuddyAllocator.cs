@@ -1,7 +1,7 @@
-using BuddyOS.Bench.Baselines;
-using BuddyOS.Bench.Support;
+using BuddyOS.TestSupport.Baselines;
+using BuddyOS.TestSupport.Support;
 
-namespace BuddyOS.Bench.Allocators;
+namespace BuddyOS.TestSupport.Allocators;
 
 /// <summary>The textbook free-list buddy baseline (16-byte minimum block, same region as BuddyOS.Heap).</summary>
 public unsafe struct TextbookBuddyAllocator : IBenchAllocator

@@ -1,4 +1,4 @@
-namespace BuddyOS.Bench.Allocators;
+namespace BuddyOS.TestSupport.Allocators;
 
 /// <summary>
 /// Diagnostic wrapper: the same allocator with realloc replaced by allocate, copy, free (GlobalAlloc's default,

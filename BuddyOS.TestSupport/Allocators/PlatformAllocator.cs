@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace BuddyOS.Bench.Allocators;
+namespace BuddyOS.TestSupport.Allocators;
 
 /// <summary>
 /// The platform allocator (glibc malloc on Linux) through NativeMemory.AlignedAlloc / AlignedFree.

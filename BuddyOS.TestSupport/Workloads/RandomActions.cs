@@ -1,9 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Diagnostics;
-using BuddyOS.Bench.Allocators;
-using BuddyOS.Bench.Support;
+using BuddyOS.TestSupport.Allocators;
+using BuddyOS.TestSupport.Support;
 
-namespace BuddyOS.Bench.Workloads;
+namespace BuddyOS.TestSupport.Workloads;
 
 /// <summary>One trial of random actions: successful operations and the time they took.</summary>
 public readonly record struct RandomActionsTrial(long Successes, long FailedAllocations, long Actions, double Seconds, int BumpRefills)

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace BuddyOS.Bench.Workloads;
+namespace BuddyOS.TestSupport.Workloads;
 
 /// <summary>The workload's own list of live blocks (pointer, requested size, alignment); swap-remove on free.</summary>
 public unsafe sealed class LiveBlocks

@@ -1,4 +1,4 @@
-namespace BuddyOS.Bench.Allocators;
+namespace BuddyOS.TestSupport.Allocators;
 
 /// <summary>
 /// Diagnostic: hands out one fixed 256 KiB scratch block for every request and ignores frees, so a workload

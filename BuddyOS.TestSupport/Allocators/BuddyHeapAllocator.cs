@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 using BuddyOS.Heap;
-using BuddyOS.Bench.Support;
+using BuddyOS.TestSupport.Support;
 
-namespace BuddyOS.Bench.Allocators;
+namespace BuddyOS.TestSupport.Allocators;
 
 /// <summary>BuddyOS.Heap's buddy heap, the allocator under test. Size and alignment on free are ignored.</summary>
 public unsafe struct BuddyHeapAllocator : IBenchAllocator
@@ -19,12 +19,9 @@ public unsafe struct BuddyHeapAllocator : IBenchAllocator
     public readonly BuddyHeap Heap => _heap;
     public readonly nuint MetadataBytes => _metadataBytes;
 
-    /// <summary>Minimum block 16 bytes: orders = log2(size) - 3 (4 MiB gives the kernel's 19 orders).</summary>
-    public static int OrdersFor(nuint size) => System.Numerics.BitOperations.Log2((ulong)size) - 3;
-
     public static BuddyHeapAllocator Create(NativeRegion region)
     {
-        var a = new BuddyHeapAllocator { _region = region.Start, _size = region.Size, _orders = OrdersFor(region.Size) };
+        var a = new BuddyHeapAllocator { _region = region.Start, _size = region.Size, _orders = BuddyHeap.OrdersFor(region.Size) };
         a._metadataBytes = BuddyHeap.MetadataBytes(a._size, a._orders);
         if (a._metadataBytes == 0) throw new InvalidOperationException($"BuddyHeap.MetadataBytes({a._size}, {a._orders}) = 0");
         a._metadata = (byte*)NativeMemory.AlignedAlloc(a._metadataBytes, 64);

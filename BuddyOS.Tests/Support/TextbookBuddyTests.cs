@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
-using BuddyOS.Bench.Baselines;
+using BuddyOS.TestSupport.Baselines;
 using Xunit;
 
-namespace BuddyOS.Tests.Bench;
+namespace BuddyOS.Tests.Support;
 
 /// <summary>
 /// The textbook buddy is a baseline the benchmarks hold BuddyOS.Heap against, so it must itself be a

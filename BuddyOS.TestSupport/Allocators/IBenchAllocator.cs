@@ -1,4 +1,4 @@
-namespace BuddyOS.Bench.Allocators;
+namespace BuddyOS.TestSupport.Allocators;
 
 /// <summary>
 /// The one shape every measured allocator is driven through, so each workload is written once.

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 
-namespace BuddyOS.Bench.Baselines;
+namespace BuddyOS.TestSupport.Baselines;
 
 /// <summary>
 /// BASELINE, not BuddyOS: the classic free-list buddy allocator as kernel tutorials write it from the

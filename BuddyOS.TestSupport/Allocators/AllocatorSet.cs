@@ -1,7 +1,7 @@
-using BuddyOS.Bench.Checks;
-using BuddyOS.Bench.Support;
+using BuddyOS.TestSupport.Checks;
+using BuddyOS.TestSupport.Support;
 
-namespace BuddyOS.Bench.Allocators;
+namespace BuddyOS.TestSupport.Allocators;
 
 /// <summary>A workload written once, run against any allocator; the JIT specialises Run per allocator struct.</summary>
 public interface IWorkload<TResult>

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace BuddyOS.Bench.Support;
+namespace BuddyOS.TestSupport.Support;
 
 /// <summary>
 /// wyrand: a small, fast, seedable generator, so every allocator in a trial sees the same action sequence.

@@ -1,6 +1,6 @@
-using BuddyOS.Bench.Allocators;
+using BuddyOS.TestSupport.Allocators;
 
-namespace BuddyOS.Bench.Checks;
+namespace BuddyOS.TestSupport.Checks;
 
 /// <summary>
 /// Wraps an allocator and hunts for misbehaviour on every call: misaligned or overlapping blocks,

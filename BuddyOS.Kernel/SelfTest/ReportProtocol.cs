@@ -1,0 +1,36 @@
+// The boot report as a contract: the one definition of what the kernel prints for the host to read and of
+// the statuses QEMU exits with. Compiled into the kernel and, linked, into BuddyOS.Qemu (the host's launcher
+// and report parser), so the two sides cannot drift apart.
+//
+//   BuddyOS: kernel up ...                       first kernel line (the boot budget is timed from it)
+//   plan: a b c                                  the self-tests about to run, in order, once
+//   [PASS] a (N cycles)                          one line per planned test, "emulated cycles" under TCG
+//   [FAIL] b (N cycles): what failed
+//   [XFAIL] c: why it cannot run here            counts neither as passed nor as failed
+//   selftest: N passed, M failed                 the closing line, once
+namespace BuddyOS.Protocol
+{
+    public static class ReportProtocol
+    {
+        public const string KernelUp = "BuddyOS: kernel up";
+        public const string Plan = "plan:";
+        public const string Pass = "[PASS]";
+        public const string Fail = "[FAIL]";
+        public const string ExpectedFailure = "[XFAIL]";
+        public const string Cycles = "cycles";
+        public const string EmulatedCycles = "emulated cycles";
+        public const string Summary = "selftest:";
+        public const string SummaryPassed = "passed,";
+        public const string SummaryFailed = "failed";
+
+        // isa-debug-exit: writing code to ExitPort ends QEMU with status (code << 1) | 1. Status 0 is never a
+        // success: a triple fault under -no-reboot exits 0 too.
+        public const ushort ExitPort = 0xF4;
+        public const uint AllPassedCode = 0x10;
+        public const uint TestsFailedCode = 0x11;
+        public const uint PanickedCode = 0x12;
+        public const int AllPassedStatus = (int)(AllPassedCode << 1 | 1);      // 33
+        public const int TestsFailedStatus = (int)(TestsFailedCode << 1 | 1);  // 35
+        public const int PanickedStatus = (int)(PanickedCode << 1 | 1);        // 37
+    }
+}

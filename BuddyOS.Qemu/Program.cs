@@ -1,0 +1,65 @@
+using BuddyOS.Protocol;
+using BuddyOS.Qemu;
+
+// buddyqemu [--uefi] [--gdb] [--machine M] [--memory MiB] [--timeout S] [--log FILE] ISO
+// Boots the ISO with the serial output on this terminal; exits 0 only when QEMU reports that every self-test passed.
+const string Usage = "usage: buddyqemu [--uefi] [--gdb] [--machine pc|q35] [--memory MiB] [--timeout SECONDS] [--log FILE] ISO";
+string? iso = null;
+var options = new QemuOptions("");
+for (int i = 0; i < args.Length; i++)
+{
+    string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+    try
+    {
+        switch (args[i])
+        {
+            case "--uefi": options = options with { Firmware = Firmware.Uefi }; break;
+            case "--gdb": options = options with { WaitForGdb = true, Timeout = null }; break;
+            case "--machine": options = options with { Machine = Next() }; break;
+            case "--memory": options = options with { MemoryMiB = int.Parse(Next()) }; break;
+            case "--timeout": options = options with { Timeout = TimeSpan.FromSeconds(double.Parse(Next())) }; break;
+            case "--log": options = options with { SerialLog = Next() }; break;
+            default:
+                if (args[i].StartsWith('-') || iso != null) throw new ArgumentException($"unknown argument {args[i]}");
+                iso = args[i];
+                break;
+        }
+    }
+    catch (Exception ex) when (ex is ArgumentException or FormatException)
+    {
+        Console.Error.WriteLine($"buddyqemu: {ex.Message}\n{Usage}");
+        return 2;
+    }
+}
+if (iso == null)
+{
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
+
+if (options.WaitForGdb)
+{
+    Console.WriteLine("QEMU is waiting for gdb. In another terminal:");
+    Console.WriteLine("  gdb out/kernel.elf -ex 'target remote localhost:1234' -ex 'break kmain' -ex continue");
+}
+var run = await QemuLauncher.BootAsync(options with { Iso = iso, Echo = text => Console.Write(text) });
+Console.Out.Flush();
+if (run.SetupError != null)
+{
+    Console.Error.WriteLine($"buddyqemu: {run.SetupError}");
+    return 1;
+}
+if (run.KernelToClosingLine is { } t)
+    Console.WriteLine($"buddyqemu: first kernel line to closing line: {t.TotalSeconds:0.00} s (wall time)");
+if (run.Hung)
+    Console.Error.WriteLine($"buddyqemu: HUNG: killed after {options.Timeout?.TotalSeconds:0} s");
+else if (run.LoaderFailure != null)
+    Console.Error.WriteLine($"buddyqemu: the boot died before the kernel: {run.LoaderFailure}");
+else if (run.ExitStatus == ReportProtocol.AllPassedStatus)
+{
+    Console.WriteLine("buddyqemu: all self-tests passed");
+    return 0;
+}
+else
+    Console.Error.WriteLine($"buddyqemu: QEMU status {QemuLauncher.DescribeStatus(run.ExitStatus)}");
+return 1;
