@@ -75,7 +75,8 @@ namespace BuddyOS.Kernel.Interrupts
         // The counters since boot, one line (the boot report prints it after the self-tests).
         public static void PrintCounters()
         {
-            Console.Write("interrupts: PIC IRQ 0-15 at vectors 32-47, PIT at ");
+            Console.Write(BuddyOS.Protocol.ReportProtocol.Interrupts);
+            Console.Write(" PIC IRQ 0-15 at vectors 32-47, PIT at ");
             Console.WriteDecimal((ulong)Pit.Hz);
             Console.Write(" Hz; ");
             Console.WriteDecimal(s_timerCount);

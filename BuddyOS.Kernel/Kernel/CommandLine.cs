@@ -58,7 +58,7 @@ namespace BuddyOS.Kernel
                 Crash = word.Substring(6, word.Length - 6);
             else if (word.StartsWith("gc.stress="))
                 GcStress = ParseDecimal(word, 10);
-            else if (word == "shell")
+            else if (word == BuddyOS.Protocol.ReportProtocol.ShellOption)
                 Shell = true;
             else if (word.StartsWith("timer.hz="))
             {

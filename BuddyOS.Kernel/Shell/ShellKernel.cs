@@ -25,7 +25,7 @@ namespace BuddyOS.Kernel.Shell
 
     internal sealed unsafe class ShellKernel : InteractiveKernel
     {
-        public const string Prompt = "buddyos> ";
+        public const string Prompt = BuddyOS.Protocol.ReportProtocol.ShellPrompt;
 
         private readonly CommandLine _options;
         private readonly byte* _scratch;
@@ -44,7 +44,7 @@ namespace BuddyOS.Kernel.Shell
             Add("mem", "", "heap statistics and free blocks per order", 0, 0, Mem);
             Add("map", "", "a picture of the heap: free, allocated and split runs", 0, 0, Map);
             Add("alloc", "SIZE [ALIGN]", "allocate a raw block (never collected) and print its address", 1, 2, Alloc);
-            Add("free", "ADDR", "free a block `alloc` gave; a bad address prints the heap's status", 1, 1, Free);
+            Add("free", "ADDR...", "free blocks `alloc` gave; a bad address prints the heap's status", 1, 16, Free);
             Add("gc", "", "collect garbage and print what was reclaimed", 0, 0, Gc);
             Add("test", "[NAME]", "rerun the self-tests, or one of them", 0, 1, Test);
             Add("bench", "", "the heap and collector benchmarks", 0, 0, Bench);
@@ -177,9 +177,16 @@ namespace BuddyOS.Kernel.Shell
             Console.WriteLine(")");
         }
 
+        // Several addresses in one line free one after the other with no allocation between them: `free A A`
+        // shows a double free (a second `free A` typed later may find A's block reused by the shell's own objects).
         private void Free(List<string> args)
         {
-            ulong address = Arguments.ParseNumber(args[0], "ADDR");
+            for (int i = 0; i < args.Count; i++)
+                FreeOne(Arguments.ParseNumber(args[i], "ADDR"));
+        }
+
+        private void FreeOne(ulong address)
+        {
             byte* p = (byte*)address;
             int mine = -1;
             for (int i = 0; i < _rawCount; i++)
