@@ -50,13 +50,19 @@ namespace BuddyOS.Kernel.Shell
             }
         }
 
-        // Each character covers RegionSize / (Columns * Rows) bytes, a power of two as every block is: the run
-        // lies inside one block (free or allocated) or is split into smaller blocks of both kinds.
-        public static void PrintMap()
+        // A window of the heap's bytes a character covers in a zoomed map (`map ADDR`): 64 KiB on screen.
+        public const int ZoomRun = 64;
+
+        public static void PrintMap() => PrintMap(KernelHeap.Heap.RegionStart, KernelHeap.Heap.RegionSize / (Columns * Rows));
+
+        // Each character covers `run` bytes, a power of two as every block is: the run lies inside one block
+        // (free or allocated) or is split into smaller blocks of both kinds. Rows past the heap's end are cut.
+        public static void PrintMap(byte* from, nuint run)
         {
             ref BuddyHeap heap = ref KernelHeap.Heap;
-            nuint run = heap.RegionSize / (Columns * Rows);
-            byte* bottom = heap.RegionStart;
+            if (!heap.Contains(from))
+                throw new System.ArgumentOutOfRangeException("ADDR: not inside the heap (mem prints where it is)");
+            byte* bottom = heap.RegionStart + ((nuint)(from - heap.RegionStart) & ~(run - 1));
             ulong free = 0, allocated = 0, split = 0;
             Console.Write("heap map: ");
             Console.WriteDecimal((ulong)run);
@@ -67,7 +73,7 @@ namespace BuddyOS.Kernel.Shell
             Console.Write(" allocated  ");
             Console.Write(Split);
             Console.WriteLine(" split (smaller blocks, some allocated)");
-            for (int row = 0; row < Rows; row++)
+            for (int row = 0; row < Rows && heap.Contains(bottom + (nuint)(row * Columns) * run); row++)
             {
                 Console.WriteHex((ulong)(bottom + (nuint)(row * Columns) * run), 10);
                 Console.Write(' ');

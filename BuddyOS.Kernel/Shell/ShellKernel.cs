@@ -42,7 +42,7 @@ namespace BuddyOS.Kernel.Shell
             _selfTestsPassed = selfTestsPassed;
             Add("help", "", "this list", 0, 0, Help);
             Add("mem", "", "heap statistics and free blocks per order", 0, 0, Mem);
-            Add("map", "", "a picture of the heap: free, allocated and split runs", 0, 0, Map);
+            Add("map", "[ADDR]", "a picture of the heap: free, allocated, split; ADDR: 64 KiB from there", 0, 1, Map);
             Add("alloc", "SIZE [ALIGN]", "allocate a raw block (never collected) and print its address", 1, 2, Alloc);
             Add("free", "ADDR...", "free blocks `alloc` gave; a bad address prints the heap's status", 1, 16, Free);
             Add("gc", "", "collect garbage and print what was reclaimed", 0, 0, Gc);
@@ -148,7 +148,13 @@ namespace BuddyOS.Kernel.Shell
 #else
         private void Mem(List<string> args) => HeapMap.PrintStatistics();
 
-        private void Map(List<string> args) => HeapMap.PrintMap();
+        private void Map(List<string> args)
+        {
+            if (args.Count == 0)
+                HeapMap.PrintMap();
+            else
+                HeapMap.PrintMap((byte*)Arguments.ParseNumber(args[0], "ADDR"), HeapMap.ZoomRun);
+        }
 
         private void Alloc(List<string> args)
         {
