@@ -96,7 +96,9 @@ public static class ProcessRunner
                     var chunk = new string(buffer, 0, n);
                     var at = sw.Elapsed;
                     if (isStdout)
-                        try { cpu = p.TotalProcessorTime; } catch (InvalidOperationException) { }   // exited: keep the last
+                        try { cpu = p.TotalProcessorTime; }
+                        catch (InvalidOperationException) { }          // exited: keep the last
+                        catch (System.ComponentModel.Win32Exception) { }   // exiting (its /proc entry is going): keep the last
                     lock (both)
                     {
                         own.Append(chunk);
