@@ -16,17 +16,23 @@ public sealed class ProcessOutcome
     public string Stderr { get; init; } = "";
     /// <summary>Standard output and error interleaved as they arrived.</summary>
     public string Output { get; init; } = "";
-    /// <summary>For each read from standard output: how many characters had arrived by then, and when.</summary>
-    public IReadOnlyList<(int End, TimeSpan At)> StdoutArrivals { get; init; } = Array.Empty<(int, TimeSpan)>();
+    /// <summary>For each read from standard output: how many characters had arrived by then, when, and how much CPU
+    /// time the process had used by then (its own work, which does not grow when other processes share the cores).</summary>
+    public IReadOnlyList<(int End, TimeSpan At, TimeSpan Cpu)> StdoutArrivals { get; init; } = Array.Empty<(int, TimeSpan, TimeSpan)>();
 
     /// <summary>When <paramref name="text"/> had fully arrived on standard output, or null if it never did.</summary>
-    public TimeSpan? ArrivalOf(string text)
+    public TimeSpan? ArrivalOf(string text) => Arrival(text)?.At;
+
+    /// <summary>The process's CPU time when <paramref name="text"/> had fully arrived, or null if it never did.</summary>
+    public TimeSpan? CpuAtArrivalOf(string text) => Arrival(text)?.Cpu;
+
+    private (int End, TimeSpan At, TimeSpan Cpu)? Arrival(string text)
     {
         int index = Stdout.IndexOf(text, StringComparison.Ordinal);
         if (index < 0) return null;
         int end = index + text.Length;
-        foreach (var (e, at) in StdoutArrivals)
-            if (e >= end) return at;
+        foreach (var arrival in StdoutArrivals)
+            if (arrival.End >= end) return arrival;
         return null;
     }
 }
@@ -65,7 +71,8 @@ public static class ProcessRunner
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
         var both = new StringBuilder();
-        var arrivals = new List<(int, TimeSpan)>();
+        var arrivals = new List<(int, TimeSpan, TimeSpan)>();
+        var cpu = TimeSpan.Zero;
         using var p = new Process { StartInfo = psi };
         try
         {
@@ -87,11 +94,16 @@ public static class ProcessRunner
                 while ((n = reader.Read(buffer, 0, buffer.Length)) > 0)
                 {
                     var chunk = new string(buffer, 0, n);
+                    var at = sw.Elapsed;
+                    if (isStdout)
+                        try { cpu = p.TotalProcessorTime; }
+                        catch (InvalidOperationException) { }          // exited: keep the last
+                        catch (System.ComponentModel.Win32Exception) { }   // exiting (its /proc entry is going): keep the last
                     lock (both)
                     {
                         own.Append(chunk);
                         both.Append(chunk);
-                        if (isStdout) arrivals.Add((own.Length, sw.Elapsed));
+                        if (isStdout) arrivals.Add((own.Length, at, cpu));
                     }
                     if (isStdout) echo?.Invoke(chunk);
                 }

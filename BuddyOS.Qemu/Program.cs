@@ -70,7 +70,8 @@ if (run.SetupError != null)
     return 1;
 }
 if (run.KernelToClosingLine is { } t)
-    Console.WriteLine($"buddyqemu: first kernel line to closing line: {t.TotalSeconds:0.00} s (wall time)");
+    Console.WriteLine($"buddyqemu: first kernel line to closing line: {t.TotalSeconds:0.00} s wall time, " +
+        $"{run.KernelToClosingLineCpu?.TotalSeconds:0.00} s of QEMU's CPU time");
 if (run.Hung)
     Console.Error.WriteLine($"buddyqemu: HUNG: killed after {options.Timeout?.TotalSeconds:0} s");
 else if (run.LoaderFailure != null)

@@ -41,6 +41,8 @@ public sealed class QemuRun
     public string Stderr { get; init; } = "";
     /// <summary>Wall time from the kernel's first line to its closing line, as the serial output arrived.</summary>
     public TimeSpan? KernelToClosingLine { get; init; }
+    /// <summary>QEMU's CPU time over the same stretch: the wall time of an idle machine, whatever else runs beside it.</summary>
+    public TimeSpan? KernelToClosingLineCpu { get; init; }
 }
 
 /// <summary>
@@ -153,8 +155,11 @@ public static class QemuLauncher
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.SerialLog))!);
             File.WriteAllText(options.SerialLog, run.Stdout, System.Text.Encoding.Latin1);
         }
+        var closingLine = ClosingLine(run);
         var up = run.ArrivalOf(ReportProtocol.KernelUp);
-        var closing = ClosingLineArrival(run);
+        var closing = closingLine == null ? null : run.ArrivalOf(closingLine);
+        var upCpu = run.CpuAtArrivalOf(ReportProtocol.KernelUp);
+        var closingCpu = closingLine == null ? null : run.CpuAtArrivalOf(closingLine);
         return new QemuRun
         {
             Command = command,
@@ -165,6 +170,7 @@ public static class QemuLauncher
             Serial = run.Stdout,
             Stderr = run.Stderr,
             KernelToClosingLine = up.HasValue && closing.HasValue ? closing - up : null,
+            KernelToClosingLineCpu = upCpu.HasValue && closingCpu.HasValue ? closingCpu - upCpu : null,
         };
     }
 
@@ -176,12 +182,12 @@ public static class QemuLauncher
         return null;
     }
 
-    // The closing line is complete when its last word and the newline after it have arrived.
-    private static TimeSpan? ClosingLineArrival(ProcessOutcome run)
+    // The closing line with its newline: it has arrived when its last character has.
+    private static string? ClosingLine(ProcessOutcome run)
     {
         int start = run.Stdout.IndexOf(ReportProtocol.Summary + " ", StringComparison.Ordinal);
         if (start < 0) return null;
         int end = run.Stdout.IndexOf('\n', start);
-        return end < 0 ? null : run.ArrivalOf(run.Stdout[start..(end + 1)]);
+        return end < 0 ? null : run.Stdout[start..(end + 1)];
     }
 }

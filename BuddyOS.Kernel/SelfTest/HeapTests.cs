@@ -83,11 +83,12 @@ namespace BuddyOS.Kernel.SelfTest
             void* keeperAddress = Allocator.AddressOf(keeper);
 
             List<object> batch = new List<object>(64);
-            for (int round = 0; round < 2000; round++)
+            int rounds = TestContext.Size(500, 2000);   // 2000 x 64 arrays is the seed's size
+            for (int round = 0; round < rounds; round++)
             {
                 for (int j = 0; j < 64; j++)
                     batch.Add(new int[(round * 31 + j * 17) % 300 + 1]);
-                if (round % 500 == 0)
+                if (round % 250 == 0)
                     GC.Collect();   // with the batch live: none of it, and not the keeper, may go
                 for (int j = 0; j < 64; j++)
                     if (!t.Equal((ulong)((round * 31 + j * 17) % 300 + 1), (ulong)((int[])batch[j]).Length, "live batch array"))

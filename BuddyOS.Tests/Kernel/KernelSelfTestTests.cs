@@ -87,12 +87,16 @@ public sealed class KernelSelfTestTests
     public async Task Default_boot_reaches_its_closing_line_within_the_budget(string config)
     {
         var boot = await Boot(config);
-        var t = boot.KernelToClosingLine;
-        _output.WriteLine($"{config}: first kernel line to closing line {t?.TotalSeconds:0.00} s");
-        KernelAssert.That(t.HasValue, $"{config}: no first kernel line or no closing line to time.", boot);
-        KernelAssert.That(t!.Value > TimeSpan.Zero,
+        var wall = boot.KernelToClosingLine;
+        var cpu = boot.KernelToClosingLineCpu;
+        _output.WriteLine($"{config}: first kernel line to closing line {wall?.TotalSeconds:0.00} s wall, {cpu?.TotalSeconds:0.00} s CPU");
+        KernelAssert.That(wall.HasValue && cpu.HasValue, $"{config}: no first kernel line or no closing line to time.", boot);
+        KernelAssert.That(wall!.Value > TimeSpan.Zero && cpu!.Value > TimeSpan.Zero,
             $"{config}: the first kernel line and the closing line arrived in one read: the timing measured nothing.", boot);
-        KernelAssert.That(t!.Value < KernelMatrix.BootBudget,
-            $"{config}: {t.Value.TotalSeconds:0.00} s from the first kernel line to the closing line, budget {KernelMatrix.BootBudget.TotalSeconds:0} s.", boot);
+        // QEMU's CPU time, not wall time: on this shared machine other builds and boots can stretch the wall
+        // clock several times over, while TCG's own work is what the budget is about.
+        KernelAssert.That(cpu!.Value < KernelMatrix.BootBudget,
+            $"{config}: QEMU spent {cpu.Value.TotalSeconds:0.00} s of CPU from the first kernel line to the closing line " +
+            $"({wall.Value.TotalSeconds:0.00} s wall), budget {KernelMatrix.BootBudget.TotalSeconds:0} s.", boot);
     }
 }
