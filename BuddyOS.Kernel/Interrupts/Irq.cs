@@ -89,6 +89,7 @@ namespace BuddyOS.Kernel.Interrupts
             Console.Write(" spurious; ");
             Console.WriteDecimal(Keyboard8042.Dropped + Serial.Dropped);
             Console.WriteLine(" input bytes dropped (rings full)");
+            Pit.PrintLatency();
         }
 
         [RuntimeExport("BuddyOS_Irq")]

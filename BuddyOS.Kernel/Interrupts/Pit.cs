@@ -13,6 +13,9 @@ namespace BuddyOS.Kernel.Interrupts
         private static ulong s_ticks;       // written by the IRQ 0 handler only
         private static ulong s_nanoseconds; // time since boot, advanced by the exact period of each tick
         private static ulong s_periodNs;
+        private static uint s_divisor;
+        // Interrupt latency: how far channel 0 has counted down since it raised IRQ 0 when the handler reads it.
+        private static ulong s_latencySamples, s_latencySumCounts, s_latencyMaxCounts;
 
         public static uint Hz => s_hz;
         public static ulong Ticks => s_ticks;
@@ -28,6 +31,7 @@ namespace BuddyOS.Kernel.Interrupts
             Machine.Outb(Channel0, (byte)divisor);
             Machine.Outb(Channel0, (byte)(divisor >> 8));
             s_hz = InputHz / divisor;
+            s_divisor = divisor;
             s_periodNs = (ulong)divisor * 1000000000UL / InputHz;
             Irq.Restore(enabled);
         }
@@ -36,6 +40,29 @@ namespace BuddyOS.Kernel.Interrupts
         {
             s_ticks++;
             s_nanoseconds += s_periodNs;
+            // Mode 2 raises IRQ 0 as the count reloads to the divisor; the latched count says how long ago that was.
+            Machine.Outb(Command, 0x00);
+            uint count = Machine.Inb(Channel0);
+            count |= (uint)Machine.Inb(Channel0) << 8;
+            if (count == 0 || count > s_divisor)
+                return;                     // a reading of another period's edge: not a latency
+            ulong elapsed = s_divisor - count;
+            s_latencySamples++;
+            s_latencySumCounts += elapsed;
+            if (elapsed > s_latencyMaxCounts)
+                s_latencyMaxCounts = elapsed;
+        }
+
+        // "timer latency: mean N us, max M us over K ticks", from the PIT's own count (838 ns per count).
+        public static void PrintLatency()
+        {
+            Console.Write("timer latency (PIT count at handler entry): mean ");
+            Console.WriteDecimal(s_latencySamples == 0 ? 0 : s_latencySumCounts * 1000000UL / InputHz / s_latencySamples);
+            Console.Write(" us, max ");
+            Console.WriteDecimal(s_latencyMaxCounts * 1000000UL / InputHz);
+            Console.Write(" us over ");
+            Console.WriteDecimal(s_latencySamples);
+            Console.WriteLine(" ticks");
         }
 
         public static ulong UptimeMilliseconds
