@@ -226,6 +226,9 @@ namespace BuddyOS.Kernel.Shell
 
         private void Gc(List<string> args)
         {
+#if KERNEL_HEAP_BUMP
+            throw new NotSupportedException(Collector.Unsupported);
+#else
             GC.Collect();
             Console.Write("gc: reclaimed ");
             Console.WriteDecimal(Collector.LastBytesReclaimed);
@@ -236,6 +239,7 @@ namespace BuddyOS.Kernel.Shell
             Console.Write(Hypervisor.IsQemuTcg(Hypervisor.Vendor()) ? " emulated cycles; " : " cycles; ");
             Console.WriteDecimal(Collector.Collections);
             Console.WriteLine(" collections since boot");
+#endif
         }
 
         private void Test(List<string> args)
