@@ -35,6 +35,14 @@ namespace BuddyOS.Kernel.Drivers
         // Caller holds interrupts off.
         public static bool TryTakeScancode(out byte scancode) => s_ring.TryTake(out scancode);
 
+        // No modifier held, caps lock off: the state a self-test starts the decoder from.
+        public static void ResetDecoder()
+        {
+            s_shift = false;
+            s_capsLock = false;
+            s_extended = false;
+        }
+
         // One scancode into a key; false for releases, modifiers and keys the layout does not map.
         public static bool Decode(byte scancode, out char c)
         {

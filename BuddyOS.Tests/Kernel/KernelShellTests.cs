@@ -220,6 +220,20 @@ public sealed partial class KernelShellTests
         Assert.True(long.Parse(counters.Groups["serial"].Value) > 0, "serial interrupts arrived during the boot: " + counters.Value);
     }
 
+    [Theory]
+    [MemberData(nameof(KernelMatrix.DefaultConfigNames), MemberType = typeof(KernelMatrix))]
+    public async Task Every_default_boot_takes_timer_interrupts_through_its_self_tests(string config)
+    {
+        var boot = await _fixture.Boot(KernelMatrix.Get(config));
+        KernelAssert.Ran(boot);
+        var counters = InterruptsLine().Match(boot.SerialLog);
+        KernelAssert.That(counters.Success, $"{config}: no `{ReportProtocol.Interrupts}` line after the benchmarks.", boot);
+        // At 100 Hz a boot whose tests and benchmarks take more than a fraction of a second must have ticked.
+        KernelAssert.That(int.Parse(counters.Groups["hz"].Value) == 100 && long.Parse(counters.Groups["timer"].Value) >= 10,
+            $"{config}: the PIT at 100 Hz and at least 10 ticks counted; got \"{counters.Value}\".", boot);
+        KernelAssert.That(long.Parse(counters.Groups["spurious"].Value) == 0, $"{config}: no spurious IRQ 7/15 expected under QEMU.", boot);
+    }
+
     [Fact]
     public async Task A_fault_inside_an_interrupt_handler_is_a_panic_not_an_exception()
     {
