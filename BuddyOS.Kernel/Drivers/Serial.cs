@@ -25,8 +25,9 @@ namespace BuddyOS.Kernel.Drivers
         {
             if (!s_ready)
                 return;
-            while ((Machine.Inb(LineStatus) & DataReady) != 0)
-                Machine.Inb(Data);             // stale input from before the kernel
+            // Stale input from before the kernel; bounded, as a missing UART reads 0xFF ("data ready") forever.
+            for (int i = 0; i < 64 && (Machine.Inb(LineStatus) & DataReady) != 0; i++)
+                Machine.Inb(Data);
             Machine.Outb(ModemControl, 0x0B);  // DTR | RTS | OUT2
             Machine.Outb(InterruptEnable, 0x01);
         }
