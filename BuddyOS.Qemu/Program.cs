@@ -1,9 +1,12 @@
 using BuddyOS.Protocol;
 using BuddyOS.Qemu;
 
-// buddyqemu [--uefi] [--gdb] [--machine M] [--memory MiB] [--timeout S] [--log FILE] ISO
+// buddyqemu [--uefi] [--gdb] [--shell] [--machine M] [--memory MiB] [--timeout S] [--log FILE] ISO
 // Boots the ISO with the serial output on this terminal; exits 0 only when QEMU reports that every self-test passed.
-const string Usage = "usage: buddyqemu [--uefi] [--gdb] [--machine pc|q35] [--memory MiB] [--timeout SECONDS] [--log FILE] ISO";
+// --shell: COM1 is this terminal both ways (an ISO packed with the kernel's `shell` option gives a prompt);
+// Ctrl-A X quits QEMU, Ctrl-A C switches to its monitor.
+const string Usage = "usage: buddyqemu [--uefi] [--gdb] [--shell] [--machine pc|q35] [--memory MiB] [--timeout SECONDS] [--log FILE] ISO";
+bool shell = false;
 string? iso = null;
 var options = new QemuOptions("");
 for (int i = 0; i < args.Length; i++)
@@ -15,6 +18,7 @@ for (int i = 0; i < args.Length; i++)
         {
             case "--uefi": options = options with { Firmware = Firmware.Uefi }; break;
             case "--gdb": options = options with { WaitForGdb = true, Timeout = null }; break;
+            case "--shell": shell = true; break;
             case "--machine": options = options with { Machine = Next() }; break;
             case "--memory": options = options with { MemoryMiB = int.Parse(Next()) }; break;
             case "--timeout": options = options with { Timeout = TimeSpan.FromSeconds(double.Parse(Next())) }; break;
@@ -42,6 +46,22 @@ if (options.WaitForGdb)
     Console.WriteLine("QEMU is waiting for gdb. In another terminal:");
     Console.WriteLine("  gdb out/kernel.elf -ex 'target remote localhost:1234' -ex 'break kmain' -ex continue");
 }
+if (shell)
+{
+    var (qemu, qemuArgs, error) = QemuLauncher.Prepare(options with { Iso = iso, Serial = SerialMode.Terminal });
+    if (qemu == null)
+    {
+        Console.Error.WriteLine($"buddyqemu: {error}");
+        return 1;
+    }
+    Console.WriteLine("buddyqemu: the shell is on this terminal; Ctrl-A X quits QEMU, `halt` stops the kernel.");
+    // The terminal itself, not pipes: QEMU sets it raw so keys reach COM1 one at a time.
+    using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(qemu, qemuArgs) { UseShellExecute = false })!;
+    await process.WaitForExitAsync();
+    Console.WriteLine($"\nbuddyqemu: QEMU status {QemuLauncher.DescribeStatus(process.ExitCode)}");
+    return process.ExitCode == ReportProtocol.AllPassedStatus ? 0 : 1;
+}
+
 var run = await QemuLauncher.BootAsync(options with { Iso = iso, Echo = text => Console.Write(text) });
 Console.Out.Flush();
 if (run.SetupError != null)

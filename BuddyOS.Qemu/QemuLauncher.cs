@@ -4,6 +4,10 @@ namespace BuddyOS.Qemu;
 
 public enum Firmware { Bios, Uefi }
 
+/// <summary>Where COM1 goes: a file on QEMU's stdout (a boot report), QEMU's stdin/stdout as pipes (a test driving
+/// the shell), or this terminal with QEMU's monitor multiplexed on it (a person at the shell: Ctrl-A X quits).</summary>
+public enum SerialMode { File, Pipe, Terminal }
+
 /// <summary>How to boot: the ISO, the firmware, the machine, and how long it may take.</summary>
 public sealed record QemuOptions(string Iso)
 {
@@ -18,6 +22,9 @@ public sealed record QemuOptions(string Iso)
     public string? SerialLog { get; init; }
     /// <summary>Receives the serial output as it arrives.</summary>
     public Action<string>? Echo { get; init; }
+    public SerialMode Serial { get; init; } = SerialMode.File;
+    /// <summary>A Unix socket for QEMU's human monitor (sendkey), or null for no monitor.</summary>
+    public string? MonitorSocket { get; init; }
 }
 
 /// <summary>What one boot did.</summary>
@@ -87,15 +94,17 @@ public static class QemuLauncher
         if (options.Firmware == Firmware.Uefi)
             // -bios with the combined image: no NVRAM file to copy, works with both pc and q35.
             args.AddRange(new[] { "-bios", ovmf });
+        args.AddRange(new[] { "-cdrom", options.Iso, "-display", "none" });
+        if (options.MonitorSocket != null)
+            args.AddRange(new[] { "-monitor", $"unix:{options.MonitorSocket},server=on,wait=off" });
+        else if (options.Serial != SerialMode.Terminal)
+            args.AddRange(new[] { "-monitor", "none" });
         args.AddRange(new[]
         {
-            "-cdrom", options.Iso,
-            "-display", "none",
-            "-monitor", "none",
             "-no-reboot",
             "-nic", "none",
-            // COM1 to QEMU's stdout as a plain file: no terminal raw mode, stdin untouched.
-            "-serial", "file:/dev/stdout",
+            // File: COM1 to QEMU's stdout as a plain file, no terminal raw mode, stdin untouched.
+            "-serial", options.Serial switch { SerialMode.Pipe => "stdio", SerialMode.Terminal => "mon:stdio", _ => "file:/dev/stdout" },
             "-device", $"isa-debug-exit,iobase=0x{ReportProtocol.ExitPort:x},iosize=0x04",
         });
         if (options.WaitForGdb)
@@ -113,22 +122,29 @@ public static class QemuLauncher
         var s => $"{s} (unexpected)",
     };
 
-    private static string Quote(string a) => a.Length > 0 && a.All(c => char.IsLetterOrDigit(c) || "-_./=:,+".Contains(c)) ? a : $"'{a}'";
+    public static string Quote(string a) => a.Length > 0 && a.All(c => char.IsLetterOrDigit(c) || "-_./=:,+".Contains(c)) ? a : $"'{a}'";
+
+    /// <summary>QEMU's path and arguments for these options, or why it cannot start.</summary>
+    public static (string? Qemu, List<string> Args, string? Error) Prepare(QemuOptions options)
+    {
+        var qemu = FindOnPath(Binary);
+        if (qemu == null)
+            return (null, new(), $"{Binary} not found on PATH: run scripts/install-deps.sh (package qemu-system-x86).");
+        string ovmf = "";
+        if (options.Firmware == Firmware.Uefi && (ovmf = FindOvmf() ?? "") == "")
+            return (null, new(), "OVMF.fd not found (looked in /usr/share/ovmf, /usr/share/OVMF; or set BUDDYOS_OVMF): run scripts/install-deps.sh (package ovmf).");
+        if (!File.Exists(options.Iso))
+            return (null, new(), $"ISO {options.Iso} does not exist.");
+        return (qemu, Arguments(options, ovmf), null);
+    }
 
     public static async Task<QemuRun> BootAsync(QemuOptions options)
     {
         QemuRun NotRun(string error, string command = "") => new() { Command = command, SetupError = error };
 
-        var qemu = FindOnPath(Binary);
+        var (qemu, args, error) = Prepare(options);
         if (qemu == null)
-            return NotRun($"{Binary} not found on PATH: run scripts/install-deps.sh (package qemu-system-x86).");
-        string ovmf = "";
-        if (options.Firmware == Firmware.Uefi && (ovmf = FindOvmf() ?? "") == "")
-            return NotRun("OVMF.fd not found (looked in /usr/share/ovmf, /usr/share/OVMF; or set BUDDYOS_OVMF): run scripts/install-deps.sh (package ovmf).");
-        if (!File.Exists(options.Iso))
-            return NotRun($"ISO {options.Iso} does not exist.");
-
-        var args = Arguments(options, ovmf);
+            return NotRun(error!);
         var command = qemu + " " + string.Join(" ", args.Select(Quote));
         var run = await ProcessRunner.RunAsync(qemu, args, timeout: options.Timeout, watch: LoaderFailureIn,
             stopGrace: LoaderFailureGrace, echo: options.Echo);

@@ -1,10 +1,12 @@
 using BuddyOS.Trace;
 
-// buddytrace [--size BYTES] [--orders N] [TRACE-FILE]   (reads standard input without a file)
+// buddytrace [--size BYTES] [--orders N] [--map FILE.svg] [TRACE-FILE]   (reads standard input without a file)
+// --map: after the trace, a picture of the heap (HeapMapSvg.cs).
 // Exit status: 0 when every invariant held, 1 when a validation found a broken one, 2 on a bad trace or usage.
 nuint size = 4u << 20;
 int orders = 19;
 string? path = null;
+string? map = null;
 try
 {
     for (int i = 0; i < args.Length; i++)
@@ -13,8 +15,9 @@ try
         {
             case "--size": size = nuint.Parse(args[++i]); break;
             case "--orders": orders = int.Parse(args[++i]); break;
+            case "--map": map = args[++i]; break;
             case "-h" or "--help":
-                Console.WriteLine("usage: buddytrace [--size BYTES] [--orders N] [TRACE-FILE]");
+                Console.WriteLine("usage: buddytrace [--size BYTES] [--orders N] [--map FILE.svg] [TRACE-FILE]");
                 Console.WriteLine("trace lines: a ID SIZE [ALIGN] | f ID | r ID SIZE | x OFFSET | v | # comment");
                 return 0;
             default: path = args[i]; break;
@@ -50,5 +53,10 @@ using (replayer)
         }
     }
     foreach (string line in replayer.Summary()) Console.WriteLine(line);
+    if (map != null)
+    {
+        File.WriteAllText(map, HeapMapSvg.Render(HeapMapSvg.HeapOf(replayer), $"buddytrace {Path.GetFileName(path ?? "(standard input)")}"));
+        Console.WriteLine($"# heap map: {map}");
+    }
     return replayer.InvariantBroken ? 1 : 0;
 }

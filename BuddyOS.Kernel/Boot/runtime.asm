@@ -136,6 +136,18 @@ BuddyOS_HaltForever:                    ; interrupts off, halt; NMIs wake hlt, s
     hlt
     jmp .again
 
+global BuddyOS_Reboot
+BuddyOS_Reboot:
+    cli
+    mov al, 0xFE                        ; 8042 command: pulse the CPU reset line
+    out 0x64, al
+    lidt [rel .no_idt]                  ; if it did not: any interrupt now triple-faults
+    int3
+    jmp $
+.no_idt:
+    dw 0
+    dq 0
+
 global BuddyOS_SpinForever
 BuddyOS_SpinForever:                    ; crash=hang: a busy loop the host's timeout must catch
     cli

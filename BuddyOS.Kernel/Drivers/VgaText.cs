@@ -40,9 +40,26 @@ namespace BuddyOS.Kernel.Drivers
                 s_column = 0;
                 return;
             }
+            if (c == '\b')
+            {
+                if (s_column > 0)
+                    s_column--;
+                return;
+            }
             Buffer[s_row * Columns + s_column] = (ushort)((c < 128 ? c : '?') | (s_attribute << 8));
             if (++s_column == Columns)
                 NewLine();
+        }
+
+        // The blinking hardware cursor to where the next character goes (CRTC registers 0x0E/0x0F):
+        // set when waiting for input, not per character, to keep boot output fast.
+        public static void UpdateCursor()
+        {
+            int position = s_row * Columns + s_column;
+            Machine.Outb(0x3D4, 0x0F);
+            Machine.Outb(0x3D5, (byte)position);
+            Machine.Outb(0x3D4, 0x0E);
+            Machine.Outb(0x3D5, (byte)(position >> 8));
         }
 
         private static void NewLine()

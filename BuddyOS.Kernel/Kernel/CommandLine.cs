@@ -10,6 +10,9 @@
 //   crash=dispatcher         fault inside the exception dispatcher's first pass (still a panic)
 //   crash=use_after_free     write to a freed object, then allocate (with heap.checks=on: a UseAfterFree panic)
 //   heap.checks=on           every heap debug check (invariants, poison) on the kernel heap
+//   shell                    enter the shell after the self-tests, even under QEMU TCG
+//   timer.hz=N               the PIT's tick rate (default 100; the interrupt storm test boots with 10000)
+//   crash=irq                fault inside the timer interrupt handler (the panic, never an exception)
 namespace BuddyOS.Kernel
 {
     internal sealed class CommandLine
@@ -18,9 +21,11 @@ namespace BuddyOS.Kernel
         public bool AddFailingTest;
         public bool FullSize;
         public string OnlyTests;     // null: all tests
-        public string Crash;         // null, "null", "hang", "oom", "unhandled", "dispatcher" or "use_after_free"
+        public string Crash;         // null, "null", "hang", "oom", "unhandled", "dispatcher", "use_after_free" or "irq"
         public ulong GcStress;       // 0: off
         public bool HeapChecks;
+        public bool Shell;
+        public uint TimerHz = Interrupts.Pit.DefaultHz;
 
         public static CommandLine Parse(string raw)
         {
@@ -53,6 +58,14 @@ namespace BuddyOS.Kernel
                 Crash = word.Substring(6, word.Length - 6);
             else if (word.StartsWith("gc.stress="))
                 GcStress = ParseDecimal(word, 10);
+            else if (word == BuddyOS.Protocol.ReportProtocol.ShellOption)
+                Shell = true;
+            else if (word.StartsWith("timer.hz="))
+            {
+                ulong hz = ParseDecimal(word, 9);
+                if (hz >= 19 && hz <= 100000)   // the PIT's 16-bit divisor bounds it from below
+                    TimerHz = (uint)hz;
+            }
         }
 
         // Digits from `start` to the end; 0 when there are none or anything else follows.

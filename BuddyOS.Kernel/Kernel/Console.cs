@@ -1,10 +1,10 @@
 // Kernel text output, mirrored to the VGA screen and COM1. Nothing here allocates, so the panic
-// path can use it when the heap is exhausted or corrupt.
+// path can use it when the heap is exhausted or corrupt. Input (ReadKey, ReadLine): Console.Input.cs.
 using BuddyOS.Kernel.Drivers;
 
 namespace BuddyOS.Kernel
 {
-    internal static class Console
+    internal static partial class Console
     {
         public static void Write(char c)
         {

@@ -21,5 +21,8 @@ namespace BuddyOS.Kernel
         }
 
         public static bool IsQemuTcg(string vendor) => vendor == "TCGTCGTCGTCG";
+
+        // QEMU under TCG or KVM: the machines where the isa-debug-exit device and a host reading COM1 are expected.
+        public static bool IsQemu(string vendor) => IsQemuTcg(vendor) || vendor == "KVMKVMKVM";
     }
 }

@@ -31,6 +31,11 @@ namespace BuddyOS.Kernel
         [MethodImpl(MethodImplOptions.InternalCall)]
         public static extern void HaltForever();
 
+        // The 8042's reset line; should that do nothing, a triple fault (an empty IDT, then int3).
+        [RuntimeImport("BuddyOS_Reboot")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern void Reboot();
+
         [RuntimeImport("BuddyOS_SpinForever")]
         [MethodImpl(MethodImplOptions.InternalCall)]
         public static extern void SpinForever();

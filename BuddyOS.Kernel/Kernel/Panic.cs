@@ -26,6 +26,7 @@ namespace BuddyOS.Kernel
 
         private static void Begin(string headline)
         {
+            BuddyOS.Kernel.Interrupts.Irq.Disable();   // no handler runs between here and the halt
             if (s_panicking)
             {
                 // A fault while printing a panic: stop right here rather than recurse.
@@ -183,7 +184,8 @@ namespace BuddyOS.Kernel
         private static void CpuException(ExceptionFrame* frame, ulong cr2)
         {
             HardwareExceptions.TryDispatch(frame, cr2);   // returns only if the fault stays a panic
-            Begin(ExceptionDispatcher.IsDispatching ? "CPU exception inside the exception dispatcher" : "CPU exception");
+            Begin(BuddyOS.Kernel.Interrupts.Irq.InHandler ? "CPU exception inside an interrupt handler"
+                : ExceptionDispatcher.IsDispatching ? "CPU exception inside the exception dispatcher" : "CPU exception");
             Console.Write("vector ");
             Console.WriteDecimal(frame->Vector);
             Console.Write(": ");

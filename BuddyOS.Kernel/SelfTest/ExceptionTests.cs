@@ -689,6 +689,7 @@ namespace BuddyOS.Kernel.SelfTest
         public static void Hardware(TestContext t)
         {
             ulong interruptsBefore = ReadFlags() & InterruptFlag;
+            t.Check(!Interrupts.Irq.Initialized || interruptsBefore != 0, "interrupts are on while the self-tests run");
             t.Equal("System.NullReferenceException", Caught(0), "a null dereference (#PF in page 0)");
             t.Equal("System.DivideByZeroException", Caught(1), "an int division by zero (#DE)");
             t.Equal("System.DivideByZeroException", Caught(2), "a long division by zero (#DE)");
@@ -736,8 +737,8 @@ namespace BuddyOS.Kernel.SelfTest
             }
             t.Equal("the next clause took it", inFilter, "a CPU fault inside a filter counts as false");
 
-            // The catch resumes without iretq, so the dispatcher restores IF itself; this kernel runs with
-            // interrupts off, so here it must stay off (the IF=1 path is not exercised by any test).
+            // The catch resumes without iretq, so the dispatcher restores IF itself; the self-tests run with
+            // interrupts on (the timer ticks), so IF must be back on after each of these catches.
             t.Equal(interruptsBefore, ReadFlags() & InterruptFlag, "RFLAGS.IF after catches that resumed from CPU faults");
         }
 

@@ -8,6 +8,8 @@
 //   [FAIL] b (N cycles): what failed
 //   [XFAIL] c: why it cannot run here            counts neither as passed nor as failed
 //   selftest: N passed, M failed                 the closing line, once
+//   interrupts: ... N timer, M keyboard, ...     the interrupt counters, after the benchmarks
+//   buddyos>                                     the shell's prompt (with the `shell` option, or off QEMU)
 namespace BuddyOS.Protocol
 {
     public static class ReportProtocol
@@ -22,6 +24,9 @@ namespace BuddyOS.Protocol
         public const string Summary = "selftest:";
         public const string SummaryPassed = "passed,";
         public const string SummaryFailed = "failed";
+        public const string Interrupts = "interrupts:";
+        public const string ShellPrompt = "buddyos> ";
+        public const string ShellOption = "shell";
 
         // isa-debug-exit: writing code to ExitPort ends QEMU with status (code << 1) | 1. Status 0 is never a
         // success: a triple fault under -no-reboot exits 0 too.

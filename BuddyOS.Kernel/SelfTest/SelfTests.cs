@@ -41,6 +41,7 @@ namespace BuddyOS.Kernel.SelfTest
             Add(tests, "exc_rethrow", ExceptionTests.Rethrow, needsFree: false);
             Add(tests, "exc_hardware", ExceptionTests.Hardware, needsFree: false);
             Add(tests, "exc_heap", ExceptionTests.Heap, needsFree: false).NeedsCollector = true;
+            Add(tests, "keyboard_layout", InputTests.KeyboardLayout, needsFree: false);
             if (options.AddFailingTest)
                 tests.Add(DeliberateFailureCase());
             return TestRunner.Run(tests, options);

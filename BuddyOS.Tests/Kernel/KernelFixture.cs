@@ -95,6 +95,20 @@ public sealed class KernelFixture : IDisposable
         }
     }
 
+    /// <summary>Runs an interactive session (a QemuShell) in one of the QEMU slots the cached boots share.</summary>
+    public async Task<T> InQemuSlot<T>(Func<Task<T>> session)
+    {
+        await _qemuSlots.WaitAsync();
+        try
+        {
+            return await session();
+        }
+        finally
+        {
+            _qemuSlots.Release();
+        }
+    }
+
     /// <summary>The ISO for a kernel command line: the build's own for "", else scripts/mkiso.sh OUT "CMDLINE".</summary>
     public Task<IsoOutcome> Iso(string cmdline) =>
         _isos.GetOrAdd(cmdline, c => new Lazy<Task<IsoOutcome>>(() => Task.Run(() => MakeIso(c)))).Value;

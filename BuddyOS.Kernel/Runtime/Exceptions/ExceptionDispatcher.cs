@@ -48,7 +48,8 @@ namespace BuddyOS.Kernel.Exceptions
                 Panic.DispatcherFailure("an exception was thrown inside the exception dispatcher", exception, site->Ip);
             if (exception == null)
                 exception = new NullReferenceException();   // `throw null;`, as .NET does
-            Dispatch(exception, site, false, ExInfo.NoFault, 0);
+            // The catch resumes with the thrower's IF: a CPU fault inside a filter (which clears IF) must not leak.
+            Dispatch(exception, site, Interrupts.Irq.Enabled, ExInfo.NoFault, 0);
         }
 
         // RhpRethrow: `throw;` rethrows what the innermost running catch caught.
@@ -59,7 +60,7 @@ namespace BuddyOS.Kernel.Exceptions
                 Panic.DispatcherFailure("`throw;` inside the exception dispatcher", null, site->Ip);
             if (InFlight == null)
                 Panic.Fail("exceptions: `throw;` with no exception being handled, at", site->Ip);
-            Dispatch(InFlight->Exception, site, false, ExInfo.NoFault, 0);
+            Dispatch(InFlight->Exception, site, Interrupts.Irq.Enabled, ExInfo.NoFault, 0);
         }
 
         // A CPU exception that .NET turns into an exception object (HardwareExceptions).

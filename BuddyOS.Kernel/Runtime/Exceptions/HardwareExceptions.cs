@@ -3,7 +3,8 @@
 //       ilc emits `cmp [reg], reg`, and page 0 is unmapped);
 //   #DE in managed code -> DivideByZeroException when the divisor is 0, else OverflowException
 //       (only MinValue / -1 overflows: ilc emits a bare `cdq; idiv`).
-// Everything else (and any fault inside the dispatcher, or outside managed code) stays the panic.
+// Everything else (and any fault inside the dispatcher, inside an interrupt handler, or outside managed
+// code) stays the panic.
 using System;
 
 namespace BuddyOS.Kernel.Exceptions
@@ -19,7 +20,7 @@ namespace BuddyOS.Kernel.Exceptions
         // Returns only when the fault stays a panic.
         public static void TryDispatch(ExceptionFrame* frame, ulong cr2)
         {
-            if (ExceptionDispatcher.IsDispatching || s_converting)
+            if (ExceptionDispatcher.IsDispatching || s_converting || Interrupts.Irq.InHandler)
                 return;
             if (frame->Vector != DivideError && !(frame->Vector == PageFault && cr2 < NullArea))
                 return;

@@ -28,6 +28,12 @@ namespace System
         public override string TypeName => "System.IndexOutOfRangeException";
     }
 
+    public sealed class FormatException : SystemException
+    {
+        public FormatException(string message) : base(message) { }
+        public override string TypeName => "System.FormatException";
+    }
+
     public sealed class OverflowException : SystemException
     {
         public OverflowException() : base("Arithmetic operation resulted in an overflow.") { }
