@@ -56,6 +56,8 @@ namespace BuddyOS.Kernel
             Console.Write("bench: collector/explicit speed ");
             Console.WriteFraction(explicitCycles, collectedCycles);
             Console.WriteLine("x (target >= 0.80x)");
+            if (Collector.StressEvery != 0)
+                Console.WriteLine("bench: gc.stress is on: the collector's figures include its forced collections");
 
             GC.Collect();
             int nodes = (int)(((ulong)KernelHeap.Statistics.FreeBytes - (512UL << 10)) / 32);
