@@ -53,8 +53,8 @@ public sealed unsafe class TraceReplayer : IDisposable
             {
                 if (_live.Contains(f[1])) throw new FormatException($"block {f[1]} is already live");
                 HeapStatus st = _heap.TryAllocate(Number(f[2]), f.Length == 4 ? Number(f[3]) : 1, out byte* p);
+                _blocks[f[1]] = (nint)p;   // a failed allocation binds the ID to null, as a kernel's variable would hold
                 if (st != HeapStatus.Ok) return HeapStatusNames.Name(st);
-                _blocks[f[1]] = (nint)p;
                 _live.Add(f[1]);
                 return $"ok {f[1]} {Offset(p)}";
             }

@@ -24,6 +24,13 @@ public class TraceReplayerTests
     }
 
     [Fact]
+    public void A_failed_allocation_binds_its_ID_to_null_and_the_replay_goes_on()
+    {
+        List<string> output = Replay("a huge 8192", "f huge", "r huge 16", "a huge 16", "f huge", "v");
+        Assert.Equal(new[] { "SizeTooLarge", "NullPointer", "NullPointer", "ok huge 0", "ok huge", "valid" }, output);
+    }
+
+    [Fact]
     public void Malformed_lines_are_refused_with_the_reason()
     {
         using var r = new TraceReplayer(4096, 9);
