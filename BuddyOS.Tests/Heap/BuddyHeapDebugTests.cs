@@ -68,11 +68,11 @@ public unsafe class BuddyHeapDebugTests
     [Fact]
     public void A_broken_counter_is_reported_by_the_next_allocation()
     {
-        // 4096 bytes in 8 orders (32-byte blocks): a 160-byte header, 8 list sentinels (128 bytes), then the
+        // 4096 bytes in 8 orders (32-byte blocks): a 176-byte header, 8 list sentinels (128 bytes), then the
         // 8 per-order counters.
-        const int CountersAt = 160 + 8 * 16;
+        const int CountersAt = 176 + 8 * 16;
         using var f = new HeapFixture(4096, 8);
-        Assert.Equal((nuint)528, f.MetadataBytes);        // the layout this test pokes into
+        Assert.Equal((nuint)544, f.MetadataBytes);        // the layout this test pokes into
         byte* p = f.Alloc(16), q = f.Alloc(16);
         Assert.Equal(HeapStatus.Ok, f.Heap.Free(q));
         nuint* counters = (nuint*)(f.Metadata + CountersAt);
