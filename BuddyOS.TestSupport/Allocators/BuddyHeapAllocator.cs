@@ -53,11 +53,7 @@ public unsafe struct BuddyHeapAllocator : IBenchAllocator
     {
         if (align <= 16 || !_objectCache)
             return _heap.TryReallocate(block, newSize, out byte* moved) == HeapStatus.Ok ? moved : null;
-        byte* fresh = _heap.Allocate(newSize, align);
-        if (fresh == null) return null;
-        Buffer.MemoryCopy(block, fresh, (long)newSize, (long)(oldSize < newSize ? oldSize : newSize));
-        _heap.Free(block);
-        return fresh;
+        return AlignedMove.Realloc(ref _heap, block, oldSize, newSize, align);
     }
 
     public string? Validate()
@@ -126,11 +122,7 @@ public unsafe struct BumpHeapAllocator : IBenchAllocator
     {
         if (align <= ReallocKeepsAlignment)
             return _heap.TryReallocate(block, newSize, out byte* moved) == HeapStatus.Ok ? moved : null;
-        byte* fresh = _heap.Allocate(newSize, align);
-        if (fresh == null) return null;
-        Buffer.MemoryCopy(block, fresh, (long)newSize, (long)(oldSize < newSize ? oldSize : newSize));
-        _heap.Free(block);
-        return fresh;
+        return AlignedMove.Realloc(ref _heap, block, oldSize, newSize, align);
     }
 
     public readonly string? Validate() => null;
@@ -139,5 +131,20 @@ public unsafe struct BumpHeapAllocator : IBenchAllocator
     {
         HeapStatistics st = _heap.GetStatistics();
         return st.LiveBlocks == 0 ? null : $"bump heap reports {st.LiveBlocks} live blocks after freeing everything";
+    }
+}
+
+/// <summary>Rust's default GlobalAlloc::realloc, for alignments a heap's own realloc does not keep: allocate at
+/// the alignment, copy the smaller size, free the old block.</summary>
+internal static unsafe class AlignedMove
+{
+    public static byte* Realloc<THeap>(ref THeap heap, byte* block, nuint oldSize, nuint newSize, nuint align)
+        where THeap : struct, IHeapAllocator
+    {
+        byte* fresh = heap.Allocate(newSize, align);
+        if (fresh == null) return null;
+        Buffer.MemoryCopy(block, fresh, (long)newSize, (long)(oldSize < newSize ? oldSize : newSize));
+        heap.Free(block);
+        return fresh;
     }
 }
