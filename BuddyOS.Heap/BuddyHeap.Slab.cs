@@ -113,6 +113,7 @@ public unsafe partial struct BuddyHeap
 
     /// <summary>Takes a slot of class <paramref name="index"/>, making a slab when none has room. O(1) plus a
     /// buddy allocation per new slab.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private HeapStatus AllocateObject(BuddyState* s, int index, nuint size, out byte* block)
     {
         SlabClass* c = &s->Classes[index];
@@ -131,10 +132,22 @@ public unsafe partial struct BuddyHeap
         int w = 0;
         while (used[w] == ulong.MaxValue) w++;          // a partial slab has a free slot, in one of 4 words
         int bit = Bits.TrailingZeros(~used[w]);
+        nuint offset = ((nuint)page << SlabShift) + (nuint)((w << 6) + bit) * c->Size;
+#if BUDDYOS_HEAP_DEBUG
+        if ((s->Checks & (byte)HeapChecks.Poison) != 0 && !PoisonIntact(s->Base + offset, c->Size))
+        {
+            if (p->Live == 0)
+            {
+                UnlinkSlab(s, c, page);                  // an empty slab goes back to being the spare
+                c->Spare = page;
+            }
+            block = null;
+            return HeapStatus.UseAfterFree;
+        }
+#endif
         used[w] |= 1UL << bit;
         if (++p->Live == c->Capacity) UnlinkSlab(s, c, page);
         c->Live++;
-        nuint offset = ((nuint)page << SlabShift) + (nuint)((w << 6) + bit) * c->Size;
         s->Allocations++;
         AddLive(c->Size, RecordRequested(c->SlackOrder, offset, c->Size, size));
         block = s->Base + offset;
@@ -143,6 +156,7 @@ public unsafe partial struct BuddyHeap
 
     /// <summary>Puts a slab with room at the head of the class's list: the spare, else a new buddy block
     /// (after returning every spare slab to the buddy, when the buddy is out of memory).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private HeapStatus NewPartialSlab(BuddyState* s, SlabClass* c, int index, out uint page)
     {
         page = c->Spare;
@@ -163,6 +177,9 @@ public unsafe partial struct BuddyHeap
             p->Live = 0;
             p->Class = (byte)(index + 1);
             c->Slabs++;
+#if BUDDYOS_HEAP_DEBUG
+            if ((s->Checks & (byte)HeapChecks.Poison) != 0) Poison(s->Base + offset, LinkBytes);   // slots are poisoned whole
+#endif
         }
         LinkSlab(s, c, page);
         return HeapStatus.Ok;
@@ -212,6 +229,7 @@ public unsafe partial struct BuddyHeap
     }
 
     /// <summary>Frees a slab object: clears its bit, and an emptied slab becomes the spare or goes back to the buddy. O(1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private HeapStatus FreeObject(BuddyState* s, uint page, nuint offset)
     {
         HeapStatus status = LocateObject(s, page, offset, out SlabClass* c, out uint slot);
@@ -219,16 +237,23 @@ public unsafe partial struct BuddyHeap
         SlabPage* p = &s->Slabs[page];
         (&p->Used0)[slot >> 6] &= ~(1UL << (int)(slot & 63));
         RemoveLive(c->Size, RequestedOf(c->SlackOrder, offset, c->Size));
+#if BUDDYOS_HEAP_DEBUG
+        if ((s->Checks & (byte)HeapChecks.Poison) != 0) Poison(s->Base + offset, c->Size);
+#endif
         s->Frees++;
         c->Live--;
         if (p->Live-- == c->Capacity) LinkSlab(s, c, page);   // it was full: it has room again
-        if (p->Live == 0)
-        {
-            UnlinkSlab(s, c, page);
-            if (c->Spare == NoSlab) c->Spare = page;
-            else ReturnSlab(s, c, page);
-        }
+        if (p->Live == 0) RetireSlab(s, c, page);
         return HeapStatus.Ok;
+    }
+
+    /// <summary>An emptied slab leaves its list: it becomes the class's spare, or goes back to the buddy.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RetireSlab(BuddyState* s, SlabClass* c, uint page)
+    {
+        UnlinkSlab(s, c, page);
+        if (c->Spare == NoSlab) c->Spare = page;
+        else ReturnSlab(s, c, page);
     }
 
     /// <summary>Reallocates a slab object: in place within its class, else moved (to a slab or a buddy block).</summary>

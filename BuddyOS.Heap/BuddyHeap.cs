@@ -413,11 +413,12 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
     public readonly HeapStatistics GetStatistics()
     {
         BuddyState* s = _s;
+        nuint cached = CachedBytes(s);
         return new HeapStatistics
         {
             TotalBytes = s->Size,
-            FreeBytes = s->Size - s->Held - CachedBytes(s),
-            CachedBytes = CachedBytes(s),
+            FreeBytes = s->Size - s->Held - cached,
+            CachedBytes = cached,
             RequestedBytes = s->Requested,
             HeldBytes = s->Held,
             PeakRequestedBytes = s->PeakRequested,
