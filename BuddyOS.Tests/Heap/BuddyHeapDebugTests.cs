@@ -84,6 +84,21 @@ public unsafe class BuddyHeapDebugTests
     }
 
     [Fact]
+    public void Poison_turned_on_later_covers_the_free_slots_of_existing_slabs()
+    {
+        using var f = new HeapFixture(64 * 1024, 13, 0, objectCache: true);
+        Assert.Equal(HeapStatus.Ok, f.Heap.SetChecks(HeapChecks.None));
+        byte* a = f.Alloc(24), b = f.Alloc(24);
+        Assert.Equal(HeapStatus.Ok, f.Heap.Free(a));
+        a[0] = 5;                                                   // written while no check ran: not a fault
+        Assert.Equal(HeapStatus.Ok, f.Heap.SetChecks(HeapChecks.All));
+        Assert.True(f.Alloc(24) == a);                             // the free slot was poisoned when the checks began
+        Assert.NotEqual(HeapStatus.UseAfterFree, f.Heap.TryAllocate(24, 8, out _));
+        f.AssertClean();
+        Assert.Equal(HeapStatus.Ok, f.Heap.Free(b));
+    }
+
+    [Fact]
     public void A_write_to_the_spare_slab_is_caught_and_it_stays_the_spare()
     {
         using var f = new HeapFixture(64 * 1024, 13, 0, objectCache: true);
