@@ -158,7 +158,7 @@ public sealed class Runner
                 results.RandomActions.Add(row);
                 _log($"random actions max {max,5} {(realloc ? "realloc   " : "no realloc")} heap {heap >> 20,3} MiB: "
                      + string.Join("  ", row.Allocators.Select((name, i) => $"{name} {row.Median(i) / 1e6:F2}M/s"))
-                     + $"  | x textbook {row.Ratio(1).Median:F2}");
+                     + $"  | x textbook {row.Ratio(Array.IndexOf(row.Allocators, "TextbookBuddy")).Median:F2}");
             }
     }
 

@@ -4,41 +4,22 @@ namespace BuddyOS.Heap;
 
 /// <summary>
 /// The bit tricks the heap needs. On the host they map to hardware instructions through
-/// System.Numerics.BitOperations; in the kernel (BUDDYOS_KERNEL) the corelib has no BitOperations, so
-/// portable versions are used (the kernel targets plain SSE2, where lzcnt/tzcnt/popcnt are not assumed).
+/// System.Numerics.BitOperations; in the kernel (BUDDYOS_KERNEL) the corelib has no BitOperations, and the
+/// kernel targets plain SSE2 (lzcnt/tzcnt/popcnt are not assumed), so the scans are bsf/bsr in small asm
+/// helpers (a direct call each) and the population count, off the hot paths, is portable code.
 /// </summary>
 internal static class Bits
 {
 #if BUDDYOS_KERNEL
-    /// <summary>Index of the lowest set bit; 64 for zero.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int TrailingZeros(ulong x)
-    {
-        if (x == 0) return 64;
-        int n = 0;
-        if ((x & 0xFFFFFFFF) == 0) { n += 32; x >>= 32; }
-        if ((x & 0xFFFF) == 0) { n += 16; x >>= 16; }
-        if ((x & 0xFF) == 0) { n += 8; x >>= 8; }
-        if ((x & 0xF) == 0) { n += 4; x >>= 4; }
-        if ((x & 0x3) == 0) { n += 2; x >>= 2; }
-        if ((x & 0x1) == 0) { n += 1; }
-        return n;
-    }
+    /// <summary>Index of the lowest set bit; 64 for zero. A bsf in Boot/runtime.asm.</summary>
+    [System.Runtime.RuntimeImport("BuddyOS_TrailingZeros")]
+    [MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern int TrailingZeros(ulong x);
 
-    /// <summary>Index of the highest set bit; -1 for zero.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int HighestBit(ulong x)
-    {
-        if (x == 0) return -1;
-        int n = 0;
-        if ((x >> 32) != 0) { n += 32; x >>= 32; }
-        if ((x >> 16) != 0) { n += 16; x >>= 16; }
-        if ((x >> 8) != 0) { n += 8; x >>= 8; }
-        if ((x >> 4) != 0) { n += 4; x >>= 4; }
-        if ((x >> 2) != 0) { n += 2; x >>= 2; }
-        if ((x >> 1) != 0) { n += 1; }
-        return n;
-    }
+    /// <summary>Index of the highest set bit; -1 for zero. A bsr in Boot/runtime.asm.</summary>
+    [System.Runtime.RuntimeImport("BuddyOS_HighestBit")]
+    [MethodImpl(MethodImplOptions.InternalCall)]
+    public static extern int HighestBit(ulong x);
 
     /// <summary>Number of set bits.</summary>
     public static int PopCount(ulong x)

@@ -28,6 +28,7 @@ public unsafe partial struct BuddyHeap
                 for (FreeNode* n = sentinel->Next; n != sentinel; n = n->Next)
                     Poison((byte*)n + LinkBytes, BuddyTree.BlockSize(s->MinShift, k) - LinkBytes);
             }
+            PoisonFreeSlots(s);
         }
         s->Checks = (byte)checks;
         return HeapStatus.Ok;
@@ -37,6 +38,23 @@ public unsafe partial struct BuddyHeap
     }
 
     /// <summary>The checks this heap runs.</summary>
+#if BUDDYOS_HEAP_DEBUG
+    // Poison turned on in a heap with slabs: every free slot of every slab (spares too) gets it, whole.
+    private static void PoisonFreeSlots(BuddyState* s)
+    {
+        if (s->Slabs == null) return;
+        for (nuint page = 0; page < s->Size >> SlabShift; page++)
+        {
+            SlabPage* p = &s->Slabs[page];
+            if (p->Class == 0) continue;
+            SlabClass* c = &s->Classes[p->Class - 1];
+            for (uint slot = 0; slot < c->Capacity; slot++)
+                if (((&p->Used0)[slot >> 6] & (1UL << (int)(slot & 63))) == 0)
+                    Poison(s->Base + (page << SlabShift) + slot * c->Size, c->Size);
+        }
+    }
+#endif
+
     public readonly HeapChecks Checks => (HeapChecks)_s->Checks;
 
 #if BUDDYOS_HEAP_DEBUG

@@ -7,7 +7,8 @@ public unsafe partial struct BuddyHeap
     /// in-region, block-aligned nodes whose free bits are set, as long as its counter says; walking the tree,
     /// no split node is marked free, no two free buddies coexist, the free blocks per order match the counters,
     /// no bit is set below a leaf (so no blocks overlap), each live block's slack is below its size, the held
-    /// and requested bytes match the counters, and free + held = total. O(region size / minimum block).
+    /// and requested bytes match the counters, and free + held + cached = total. With the object cache, each slab
+    /// too (see ValidateSlab) and each class's list, spare and counters. O(region size / minimum block).
     /// Never writes anything.
     /// </summary>
     public readonly HeapViolation Validate()
@@ -21,7 +22,11 @@ public unsafe partial struct BuddyHeap
         nuint* stack = stackalloc nuint[MaxOrders + 2];
         int depth = 0;
         stack[depth++] = 1;
-        nuint splitNodes = 0, freeNodes = 0, held = 0, requested = 0;
+        nuint splitNodes = 0, freeNodes = 0, held = 0, requested = 0, slabBytes = 0, slabsFound = 0;
+        nuint* partialFound = stackalloc nuint[SlabClasses];
+        nuint* slabsOfClass = stackalloc nuint[SlabClasses];
+        nuint* liveOfClass = stackalloc nuint[SlabClasses];
+        for (int i = 0; i < SlabClasses; i++) partialFound[i] = slabsOfClass[i] = liveOfClass[i] = 0;
         while (depth > 0)
         {
             nuint node = stack[--depth];
@@ -47,6 +52,20 @@ public unsafe partial struct BuddyHeap
                 freeNodes++;
                 freeFound[order]++;
             }
+            else if (order == SlabShift - s->MinShift && SlabAt(s, offset) != NoSlab)
+            {
+                uint page = SlabAt(s, offset);
+                int index = s->Slabs[page].Class - 1;
+                if (index >= SlabClasses) return HeapViolation.At(ViolationKind.SlabCountMismatch, offset, order);
+                v = ValidateSlab(page, ref held, ref requested);
+                if (!v.IsClean) return v;
+                SlabPage* p = &s->Slabs[page];
+                if (p->Live > 0 && p->Live < s->Classes[index].Capacity) partialFound[index]++;
+                slabsOfClass[index]++;
+                liveOfClass[index] += p->Live;
+                slabBytes += size;
+                slabsFound++;
+            }
             else
             {
                 nuint slack = s->ExactRequested ? ReadSlack(order, offset) : 0;
@@ -67,9 +86,80 @@ public unsafe partial struct BuddyHeap
         if (requested != s->Requested) return HeapViolation.At(ViolationKind.RequestedBytesMismatch, 0, -1);
         nuint freeBytes = 0;
         for (int k = 0; k <= s->Top; k++) freeBytes += freeFound[k] * BlockSize(k);
-        if (freeBytes + held != s->Size) return HeapViolation.At(ViolationKind.AccountingMismatch, 0, -1);
+        if (s->Slabs != null)
+        {
+            v = ValidateSlabClasses(partialFound, slabsOfClass, liveOfClass, slabsFound);
+            if (!v.IsClean) return v;
+        }
+        nuint objectBytes = 0;
+        for (int i = 0; s->Slabs != null && i < SlabClasses; i++) objectBytes += liveOfClass[i] * s->Classes[i].Size;
+        if (freeBytes + held + (slabBytes - objectBytes) != s->Size) return HeapViolation.At(ViolationKind.AccountingMismatch, 0, -1);
         if (s->PeakHeld < s->Held || s->PeakRequested < s->Requested || s->Frees > s->Allocations)
             return HeapViolation.At(ViolationKind.CounterMismatch, 0, -1);
+        return default;
+    }
+
+    /// <summary>
+    /// One slab: the bits past its capacity are set, its taken slots number its live count, an empty slab is its
+    /// class's spare, and each live object's slack is below its size (its bytes are added to the totals).
+    /// </summary>
+    private readonly HeapViolation ValidateSlab(uint page, ref nuint held, ref nuint requested)
+    {
+        BuddyState* s = _s;
+        SlabPage* p = &s->Slabs[page];
+        SlabClass* c = &s->Classes[p->Class - 1];
+        nuint slabStart = (nuint)page << SlabShift;
+        int order = SlabShift - s->MinShift;
+        ulong* used = &p->Used0;
+        nuint taken = 0;
+        for (int w = 0; w < 4; w++)
+        {
+            ulong past = PastCapacity(c->Capacity, w);
+            if ((used[w] & past) != past) return HeapViolation.At(ViolationKind.SlabBitmapMismatch, slabStart, order);
+            ulong slots = used[w] & ~past;
+            taken += (nuint)Bits.PopCount(slots);
+            for (; slots != 0; slots &= slots - 1)
+            {
+                nuint at = slabStart + (nuint)((w << 6) + Bits.TrailingZeros(slots)) * c->Size;
+                nuint slack = s->ExactRequested ? ReadSlack(c->SlackOrder, at) : 0;
+                if (slack >= c->Size) return HeapViolation.At(ViolationKind.SlackOutOfRange, at, -1);
+                held += c->Size;
+                requested += c->Size - slack;
+            }
+        }
+        if (taken != p->Live || (p->Live == 0) != (c->Spare == page))
+            return HeapViolation.At(ViolationKind.SlabBitmapMismatch, slabStart, order);
+        return default;
+    }
+
+    /// <summary>Each class's partial list is well linked and holds exactly its partial slabs, its spare is an
+    /// empty slab of the class, and its counters match the slabs found; no side-table entry lies outside a slab.</summary>
+    private readonly HeapViolation ValidateSlabClasses(nuint* partialFound, nuint* slabsOfClass, nuint* liveOfClass, nuint slabsFound)
+    {
+        BuddyState* s = _s;
+        nuint pages = s->Size >> SlabShift, marked = 0;
+        for (nuint i = 0; i < pages; i++) marked += s->Slabs[i].Class != 0 ? 1u : 0u;
+        if (marked != slabsFound) return HeapViolation.At(ViolationKind.SlabCountMismatch, 0, -1);
+        for (int i = 0; i < SlabClasses; i++)
+        {
+            SlabClass* c = &s->Classes[i];
+            if (c->Slabs != slabsOfClass[i] || c->Live != liveOfClass[i])
+                return HeapViolation.At(ViolationKind.SlabCountMismatch, 0, i);
+            if (c->Spare != NoSlab && (c->Spare >= pages || s->Slabs[c->Spare].Class != i + 1))
+                return HeapViolation.At(ViolationKind.SlabListMismatch, 0, i);
+            nuint length = 0;
+            uint previous = NoSlab;
+            for (uint page = c->Partial; page != NoSlab; page = s->Slabs[page].Next)
+            {
+                // Check the entry's place before reading through it: a corrupt link may point anywhere.
+                if (page >= pages || ++length > partialFound[i]) return HeapViolation.At(ViolationKind.SlabListMismatch, (nuint)page << SlabShift, i);
+                SlabPage* p = &s->Slabs[page];
+                if (p->Class != i + 1 || p->Prev != previous || p->Live == 0 || p->Live >= c->Capacity)
+                    return HeapViolation.At(ViolationKind.SlabListMismatch, (nuint)page << SlabShift, i);
+                previous = page;
+            }
+            if (length != partialFound[i]) return HeapViolation.At(ViolationKind.SlabListMismatch, 0, i);
+        }
         return default;
     }
 

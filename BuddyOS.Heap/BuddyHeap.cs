@@ -41,12 +41,13 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
 
     /// <summary>
     /// The bytes of metadata storage a heap of <paramref name="size"/> bytes and <paramref name="orders"/>
-    /// orders needs (for 4 MiB and 19 orders: 230,000 bytes), or 0 when that is not a valid configuration
-    /// (size not a power of two, orders outside 1..<see cref="MaxOrders"/>, or a minimum block,
-    /// <c>size &gt;&gt; (orders - 1)</c>, smaller than 16 bytes). O(1).
+    /// orders needs (for 4 MiB and 19 orders: 230,000 bytes; with the object cache 279,000), or 0 when that is not
+    /// a valid configuration (size not a power of two, orders outside 1..<see cref="MaxOrders"/>, or a minimum
+    /// block, <c>size &gt;&gt; (orders - 1)</c>, smaller than 16 bytes; with the object cache, a minimum block
+    /// other than 16 bytes or a region smaller than a 4 KiB slab). O(1).
     /// </summary>
-    public static nuint MetadataBytes(nuint size, int orders)
-        => BuddyLayout.TryCompute(size, orders, out BuddyLayout layout) ? layout.Total : 0;
+    public static nuint MetadataBytes(nuint size, int orders, bool objectCache = false)
+        => BuddyLayout.TryCompute(size, orders, objectCache, out BuddyLayout layout) ? layout.Total : 0;
 
     /// <summary>
     /// Builds an empty heap: the whole region is one free block of the largest order.
@@ -61,13 +62,18 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
     /// fifth to a third of the time of a small allocate/free pair on the host); with false, a block's requested size is
     /// taken to be its block size everywhere: statistics then count held bytes as requested.
     /// </para>
+    /// <para>
+    /// <paramref name="objectCache"/> puts the object cache in front of the buddy: sizes up to
+    /// <see cref="SlabLimit"/> come from slabs (4 KiB buddy blocks cut into slots of one size class, at most 25%
+    /// above the request from 64 B on), larger ones are buddy blocks as without it (see BuddyHeap.Slab.cs).
+    /// </para>
     /// </summary>
     public static HeapStatus TryCreate(byte* region, nuint size, int orders, byte* metadata, nuint metadataBytes,
-        out BuddyHeap heap, bool exactRequestedBytes = true)
+        out BuddyHeap heap, bool exactRequestedBytes = true, bool objectCache = false)
     {
         heap = default;
         if (region == null || ((nuint)region & 4095) != 0) return HeapStatus.InvalidConfiguration;
-        if (!BuddyLayout.TryCompute(size, orders, out BuddyLayout layout)) return HeapStatus.InvalidConfiguration;
+        if (!BuddyLayout.TryCompute(size, orders, objectCache, out BuddyLayout layout)) return HeapStatus.InvalidConfiguration;
         if ((nuint)region + size - 1 < (nuint)region) return HeapStatus.InvalidConfiguration;   // wraps around
         if (metadata == null || ((nuint)metadata & 15) != 0) return HeapStatus.InvalidConfiguration;
         if (metadataBytes < layout.Total) return HeapStatus.MetadataTooSmall;
@@ -89,6 +95,12 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
         s->Split = (ulong*)(metadata + layout.SplitOffset);
         s->Free = (ulong*)(metadata + layout.FreeOffset);
         s->Slack = metadata + layout.SlackOffset;
+        if (objectCache)
+        {
+            s->Classes = (SlabClass*)(metadata + layout.ClassesOffset);
+            s->Slabs = (SlabPage*)(metadata + layout.SlabsOffset);
+            InitializeSlabClasses(s);
+        }
         for (int k = 0; k < orders; k++)
         {
             FreeNode* sentinel = &s->Lists[k];
@@ -135,6 +147,23 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
     /// base alignment for a block larger than it), SizeTooLarge, OutOfMemory; on each, nothing changes.
     /// </summary>
     public HeapStatus TryAllocate(nuint size, nuint alignment, out byte* block)
+    {
+        BuddyState* s = _s;
+        if (s->Slabs != null)
+        {
+            int c = CacheClassFor(size, alignment);
+            if (c >= 0) return AllocateObject(s, c, size, out block);
+        }
+        HeapStatus status = TryAllocateBlock(size, alignment, out block);
+        // Out of memory is the answer only once the spare slabs went back to the buddy and merged.
+        if (status == HeapStatus.OutOfMemory && s->Slabs != null && ReleaseSpareSlabs(s))
+            status = TryAllocateBlock(size, alignment, out block);
+        return status;
+    }
+
+    /// <summary>A buddy block for the request (TryAllocate without the object cache).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private HeapStatus TryAllocateBlock(nuint size, nuint alignment, out byte* block)
     {
         BuddyState* s = _s;
         // Fast path: 1 <= size <= heap and a power-of-two alignment that natural alignment covers. The
@@ -269,9 +298,11 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
     /// </summary>
     public HeapStatus Free(byte* block)
     {
+        BuddyState* s = _s;
+        uint slab = SlabOf(s, block);
+        if (slab != NoSlab) return FreeObject(s, slab, (nuint)(block - s->Base));
         HeapStatus status = Locate(block, out nuint offset, out int order);
         if (status != HeapStatus.Ok) return status;
-        BuddyState* s = _s;
 #if BUDDYOS_HEAP_DEBUG
         if (s->Checks != 0) return FreeChecked(s, order, offset);
 #endif
@@ -296,6 +327,8 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
     /// </summary>
     public HeapStatus TryReallocate(byte* block, nuint newSize, out byte* newBlock)
     {
+        uint slab = SlabOf(_s, block);
+        if (slab != NoSlab) return ReallocateObject(_s, slab, (nuint)(block - _s->Base), newSize, out newBlock);
         newBlock = null;
         HeapStatus status = Locate(block, out nuint offset, out int order);
         if (status != HeapStatus.Ok) return status;
@@ -337,10 +370,19 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
         return HeapStatus.Ok;
     }
 
-    /// <summary>The size of the block <paramref name="block"/> starts (its whole power-of-two size). O(orders).</summary>
+    /// <summary>The size of the block <paramref name="block"/> starts (its whole power-of-two size, or its size
+    /// class for a slab object). O(orders).</summary>
     public readonly HeapStatus TryGetUsableSize(byte* block, out nuint usableSize)
     {
         usableSize = 0;
+        BuddyState* s = _s;
+        uint slab = SlabOf(s, block);
+        if (slab != NoSlab)
+        {
+            HeapStatus found = LocateObject(s, slab, (nuint)(block - s->Base), out SlabClass* c, out _);
+            if (found == HeapStatus.Ok) usableSize = c->Size;
+            return found;
+        }
         HeapStatus status = Locate(block, out _, out int order);
         if (status == HeapStatus.Ok) usableSize = BlockSize(order);
         return status;
@@ -351,6 +393,15 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
     public readonly HeapStatus TryGetRequestedSize(byte* block, out nuint requestedSize)
     {
         requestedSize = 0;
+        BuddyState* s = _s;
+        uint slab = SlabOf(s, block);
+        if (slab != NoSlab)
+        {
+            nuint at = (nuint)(block - s->Base);
+            HeapStatus found = LocateObject(s, slab, at, out SlabClass* c, out _);
+            if (found == HeapStatus.Ok) requestedSize = RequestedOf(c->SlackOrder, at, c->Size);
+            return found;
+        }
         HeapStatus status = Locate(block, out nuint offset, out int order);
         if (status == HeapStatus.Ok) requestedSize = RequestedOf(order, offset, BlockSize(order));
         return status;
@@ -362,10 +413,12 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
     public readonly HeapStatistics GetStatistics()
     {
         BuddyState* s = _s;
+        nuint cached = CachedBytes(s);
         return new HeapStatistics
         {
             TotalBytes = s->Size,
-            FreeBytes = s->Size - s->Held,
+            FreeBytes = s->Size - s->Held - cached,
+            CachedBytes = cached,
             RequestedBytes = s->Requested,
             HeldBytes = s->Held,
             PeakRequestedBytes = s->PeakRequested,

@@ -36,6 +36,10 @@ internal unsafe struct BuddyState
     public ulong* Free;           // node is a free block, on its order's list
     public byte* Slack;           // per allocated block: block size minus requested size
 
+    // The object cache (null without it): the side table, one entry per slab-sized stretch, and the classes.
+    public SlabPage* Slabs;
+    public SlabClass* Classes;
+
     // Statistics.
     public nuint Requested;
     public nuint Held;
@@ -51,14 +55,15 @@ internal unsafe struct BuddyState
 /// For 4 MiB and 19 orders (262,144 minimum blocks of 16 bytes): the split bitmap takes 32 KiB (one bit per
 /// block that can split), the free bitmap 64 KiB (one bit per block of every order), the slack store 128 KiB
 /// (4 bits per minimum block, enough to record the exact requested size of every live block), plus the
-/// header, the 19 list sentinels and counters.
+/// header, the 19 list sentinels and counters. The object cache adds its side table (48 B per 4 KiB of region:
+/// 48 KiB for 4 MiB) and its 16 classes.
 /// </summary>
 internal unsafe struct BuddyLayout
 {
-    public nuint ListsOffset, CountsOffset, SplitOffset, FreeOffset, SlackOffset, Total;
+    public nuint ListsOffset, CountsOffset, SplitOffset, FreeOffset, SlackOffset, ClassesOffset, SlabsOffset, Total;
     public int SlackShift;
 
-    public static bool TryCompute(nuint size, int orders, out BuddyLayout layout)
+    public static bool TryCompute(nuint size, int orders, bool objectCache, out BuddyLayout layout)
     {
         layout = default;
         if (orders < 1 || orders > BuddyHeap.MaxOrders || !Bits.IsPowerOfTwo(size)) return false;
@@ -77,6 +82,13 @@ internal unsafe struct BuddyLayout
         layout.SplitOffset = at; at += BitmapBytes(leaves);          // node indices of orders >= 1 are < 2^top
         layout.FreeOffset = at; at += BitmapBytes(leaves << 1);       // node indices of all orders are < 2^(top+1)
         layout.SlackOffset = at; at += Bits.Round16((leaves << slackShift) / 8 > 8 ? (leaves << slackShift) / 8 : 8);
+        if (objectCache)
+        {
+            // Slots are 16-byte multiples with their slack in the 4-bit slack entries, and a slab is a block.
+            if (minShift != BuddyHeap.MinBlockShift || top < BuddyHeap.SlabShift - minShift) return false;
+            layout.ClassesOffset = at; at += Bits.Round16((nuint)BuddyHeap.SlabClasses * (nuint)sizeof(SlabClass));
+            layout.SlabsOffset = at; at += Bits.Round16((size >> BuddyHeap.SlabShift) * (nuint)sizeof(SlabPage));
+        }
         layout.Total = at;
         layout.SlackShift = slackShift;
         return true;

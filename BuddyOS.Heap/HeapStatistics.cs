@@ -7,8 +7,10 @@ public struct HeapStatistics
 {
     /// <summary>Bytes the allocator manages.</summary>
     public nuint TotalBytes;
-    /// <summary>Bytes in free blocks (TotalBytes - HeldBytes for the buddy heap).</summary>
+    /// <summary>Bytes in free blocks (TotalBytes - HeldBytes - CachedBytes for the buddy heap).</summary>
     public nuint FreeBytes;
+    /// <summary>Bytes the object cache holds without a live object in them: free slots, slab tails, spare slabs.</summary>
+    public nuint CachedBytes;
     /// <summary>Bytes callers asked for, summed over live blocks.</summary>
     public nuint RequestedBytes;
     /// <summary>Bytes actually held by live blocks (each request rounded up to its block).</summary>

@@ -31,6 +31,15 @@ public enum ViolationKind
     AccountingMismatch,
     /// <summary>A peak is below its current value, or frees exceed allocations.</summary>
     CounterMismatch,
+    /// <summary>A slab's slot bits disagree with its live count, a bit past its capacity is clear, or an empty slab is
+    /// not its class's spare.</summary>
+    SlabBitmapMismatch,
+    /// <summary>A class's partial list is badly linked, or holds a slab that is full, empty or of another class, or misses
+    /// one; or its spare is no slab of the class.</summary>
+    SlabListMismatch,
+    /// <summary>A class's slab or object counter differs from the slabs found, or the side table marks a slab where the
+    /// buddy has none.</summary>
+    SlabCountMismatch,
 }
 
 /// <summary>The first broken invariant found: what, and where (region offset and order of the block).</summary>
@@ -70,6 +79,9 @@ public static class ViolationNames
         ViolationKind.RequestedBytesMismatch => "RequestedBytesMismatch",
         ViolationKind.AccountingMismatch => "AccountingMismatch",
         ViolationKind.CounterMismatch => "CounterMismatch",
+        ViolationKind.SlabBitmapMismatch => "SlabBitmapMismatch",
+        ViolationKind.SlabListMismatch => "SlabListMismatch",
+        ViolationKind.SlabCountMismatch => "SlabCountMismatch",
         _ => "UnknownViolation",
     };
 }

@@ -15,14 +15,8 @@ public static unsafe class HeapMapSvg
     private const int Width = 1024, Margin = 10, BandHeight = 12, Rows = 32, RowHeight = 18;
     private const string FreeColor = "#7bc67b", AllocatedColor = "#e06c5f", SplitColor = "#b8b8b8";
 
-    /// <summary>The heap a replay ended with. TraceReplayer keeps it private and belongs to another change; read by
-    /// reflection until it exposes one (a property returning <c>_heap</c>). Throws if that field is gone.</summary>
-    public static BuddyHeap HeapOf(TraceReplayer replayer)
-    {
-        var field = typeof(TraceReplayer).GetField("_heap", BindingFlags.NonPublic | BindingFlags.Instance)
-            ?? throw new InvalidOperationException("TraceReplayer has no _heap field any more: HeapMapSvg.HeapOf needs updating");
-        return (BuddyHeap)field.GetValue(replayer)!;
-    }
+    /// <summary>The heap a replay ended with.</summary>
+    public static BuddyHeap HeapOf(TraceReplayer replayer) => replayer.Heap;
 
     /// <summary>Every block, free and allocated, in address order.</summary>
     public static List<HeapBlock> Blocks(BuddyHeap heap)

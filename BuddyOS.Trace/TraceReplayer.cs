@@ -5,7 +5,7 @@ using BuddyOS.Heap;
 namespace BuddyOS.Trace;
 
 /// <summary>
-/// Replays a trace, one operation a line, against a fresh buddy heap:
+/// Replays a trace, one operation a line, against a fresh buddy heap (with its object cache on request):
 /// <c>a ID SIZE [ALIGN]</c> allocate and name the block ID; <c>f ID</c> free it; <c>r ID SIZE</c> reallocate it;
 /// <c>x OFFSET</c> free the raw address region start + OFFSET; <c>v</c> validate; <c>#</c> starts a comment.
 /// Numbers are decimal or 0x-hex. Each operation prints one line: <c>ok ...</c> or the status name.
@@ -16,21 +16,26 @@ public sealed unsafe class TraceReplayer : IDisposable
     private readonly byte* _metadata;
     private readonly nuint _size;
     private BuddyHeap _heap;
+
+    /// <summary>The heap the trace runs on (a handle: the same heap), for a picture of it after the trace.</summary>
+    public BuddyHeap Heap => _heap;
     private readonly Dictionary<string, nint> _blocks = new();   // every ID's latest address, freed ones too
     private readonly HashSet<string> _live = new();
 
     /// <summary>True once a validation found a broken invariant.</summary>
     public bool InvariantBroken { get; private set; }
 
-    public TraceReplayer(nuint size, int orders)
+    public TraceReplayer(nuint size, int orders, bool objectCache = false)
     {
-        nuint metadataBytes = BuddyHeap.MetadataBytes(size, orders);
+        nuint metadataBytes = BuddyHeap.MetadataBytes(size, orders, objectCache);
         if (metadataBytes == 0)
-            throw new ArgumentException($"{size} bytes in {orders} orders is not a valid heap (size a power of two, minimum block size >> (orders - 1) at least 16)");
+            throw new ArgumentException(objectCache
+                ? $"{size} bytes in {orders} orders is not a valid heap with the object cache (size a power of two, at least 4096, minimum block size >> (orders - 1) exactly 16)"
+                : $"{size} bytes in {orders} orders is not a valid heap (size a power of two, minimum block size >> (orders - 1) at least 16)");
         _size = size;
         _region = (byte*)NativeMemory.AlignedAlloc(size, size < 4096 ? 4096 : size);
         _metadata = (byte*)NativeMemory.AlignedAlloc(metadataBytes, 16);
-        HeapStatus status = BuddyHeap.TryCreate(_region, size, orders, _metadata, metadataBytes, out _heap);
+        HeapStatus status = BuddyHeap.TryCreate(_region, size, orders, _metadata, metadataBytes, out _heap, objectCache: objectCache);
         if (status != HeapStatus.Ok) throw new InvalidOperationException(HeapStatusNames.Name(status));
     }
 
@@ -53,8 +58,8 @@ public sealed unsafe class TraceReplayer : IDisposable
             {
                 if (_live.Contains(f[1])) throw new FormatException($"block {f[1]} is already live");
                 HeapStatus st = _heap.TryAllocate(Number(f[2]), f.Length == 4 ? Number(f[3]) : 1, out byte* p);
+                _blocks[f[1]] = (nint)p;   // a failed allocation binds the ID to null, as a kernel's variable would hold
                 if (st != HeapStatus.Ok) return HeapStatusNames.Name(st);
-                _blocks[f[1]] = (nint)p;
                 _live.Add(f[1]);
                 return $"ok {f[1]} {Offset(p)}";
             }
@@ -104,8 +109,20 @@ public sealed unsafe class TraceReplayer : IDisposable
         var orders = Enumerable.Range(0, _heap.Orders).Where(k => _heap.FreeBlockCount(k) != 0)
             .Select(k => $"{_heap.BlockSize(k)}:{_heap.FreeBlockCount(k)}");
         yield return $"# free blocks (size:count) {string.Join(' ', orders)}";
+        if (_heap.HasObjectCache)
+        {
+            var classes = Enumerable.Range(0, BuddyHeap.SlabClasses).Select(i => (i, Counts: SlabClass(i)))
+                .Where(c => c.Counts.Slabs != 0).Select(c => $"{BuddyHeap.SlabClassSize(c.i)}:{c.Counts.Slabs}/{c.Counts.Live}");
+            yield return $"# object cache {s.CachedBytes} bytes without objects; slabs (class:slabs/objects) {string.Join(' ', classes)}";
+        }
         string final = Execute("v")!;
         yield return $"# final validation: {final}";
+    }
+
+    private (nuint Slabs, nuint Live) SlabClass(int index)
+    {
+        _heap.GetSlabClass(index, out nuint slabs, out nuint live);
+        return (slabs, live);
     }
 
     private nint Block(string id)

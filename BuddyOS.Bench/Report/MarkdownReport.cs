@@ -23,7 +23,9 @@ public static class MarkdownReport
         L($"- Machine: {r.Machine}, {r.Cores} cores (shared; absolute numbers drift, ratios are what to read)");
         L($"- Runtime: {r.Runtime}");
         L($"- Latency clock: {r.ClockName}, {F(r.TicksPerNs, "F3")} ticks/ns");
-        L("- Allocators, all in one process, trials interleaved: **BuddyOS.Heap** (subject; 16 B minimum block);");
+        L("- Allocators, all in one process, trials interleaved: **BuddyOS.Heap** (subject: the buddy with its object cache,");
+        L("  slabs for sizes up to 512 B at alignments up to 256; 16 B minimum block); **BuddyOS.Heap pure buddy** (the same");
+        L("  heap created without the cache);");
         L("  **TextbookBuddy** (baseline: singly linked free list per order, buddy found by walking the list, size");
         L("  passed on free, realloc = alloc+copy+free; `BuddyOS.TestSupport/Baselines/TextbookBuddy.cs`); **BumpHeap**");
         L("  (BuddyOS.Heap's bump allocator, the speed ceiling); **glibc** (`NativeMemory.AlignedAlloc/AlignedFree`,");

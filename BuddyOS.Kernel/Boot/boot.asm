@@ -5,7 +5,7 @@ MB2_MAGIC       equ 0xE85250D6
 MB2_ARCH_I386   equ 0
 MB2_BOOT_MAGIC  equ 0x36D76289
 HEAP_SIZE       equ 4 * 1024 * 1024
-HEAP_META_SIZE  equ 256 * 1024           ; BuddyHeap.MetadataBytes(4 MiB, 19 orders) = 229,888
+HEAP_META_SIZE  equ 288 * 1024           ; BuddyHeap.MetadataBytes(4 MiB, 19 orders, objectCache) = 279,936
 STACK_SIZE      equ 64 * 1024
 ; The kernel sees the heap through a second mapping at 512 GiB (PML4 entry 1), not at its .bss address:
 ; the collector scans stacks conservatively, and no small integer (a size, a count) can look like a

@@ -9,9 +9,10 @@ extern BuddyOS_CollectFromStack
 extern boot_stack_bottom
 extern boot_stack_top
 
-; The 4 MiB heap at 32-byte granules: 16 KiB of object bits, 16 KiB of mark bits, then the mark stack
-; (16 KiB = 2048 entries). Collector.Initialize checks that this is enough for the heap it is given.
-COLLECTOR_METADATA_SIZE equ 48 * 1024
+; The 4 MiB heap at 16-byte granules: 32 KiB of object bits, 32 KiB of mark bits, the root ranges, then the
+; mark stack (the rest: about 1,000 entries; it recovers from overflow), 1.76% of the heap in all.
+; Collector.Initialize checks that this is enough for the heap it is given.
+COLLECTOR_METADATA_SIZE equ 72 * 1024
 ; How much dead stack below the spill a collection zeroes: stale words there cannot keep garbage alive
 ; in a later collection whose frames reuse that memory.
 SCRUB_BYTES equ 16 * 1024

@@ -107,6 +107,26 @@ BuddyOS_Outd:                           ; (ushort port, uint value)
     out dx, eax
     ret
 
+; The heap's bit scans (BuddyOS.Heap/Bits.cs in the kernel build): bsf/bsr exist on every x86-64 CPU, where
+; tzcnt/lzcnt need BMI1/LZCNT. Both leave the destination undefined for zero, so zero is answered first.
+global BuddyOS_TrailingZeros
+BuddyOS_TrailingZeros:                  ; (ulong x) -> int: index of the lowest set bit, 64 for zero
+    mov eax, 64
+    test rdi, rdi
+    jz .zero
+    bsf rax, rdi
+.zero:
+    ret
+
+global BuddyOS_HighestBit
+BuddyOS_HighestBit:                     ; (ulong x) -> int: index of the highest set bit, -1 for zero
+    mov eax, -1
+    test rdi, rdi
+    jz .zero
+    bsr rax, rdi
+.zero:
+    ret
+
 global BuddyOS_Rdtsc
 BuddyOS_Rdtsc:                          ; () -> ulong; lfence keeps earlier work from drifting past it
     lfence

@@ -14,7 +14,9 @@ namespace BuddyOS.Kernel
 #else
             ulong heap = (ulong)(KernelHeap.Top - KernelHeap.Bottom);
             ulong bytes = (ulong)Collector.MetadataBytes;
-            Console.Write("mark-sweep collector, object and mark bits per 32 B + mark stack of ");
+            Console.Write("mark-sweep collector, object and mark bits per ");
+            Console.WriteDecimal((ulong)ObjectMap.Granule);
+            Console.Write(" B + mark stack of ");
             Console.WriteDecimal((ulong)Collector.MarkStackCapacity);
             Console.Write(" entries = ");
             Console.WriteDecimal(bytes);

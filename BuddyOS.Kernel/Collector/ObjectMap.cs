@@ -1,8 +1,8 @@
 // Two bitmaps over the kernel heap, outside the objects: which blocks are objects (set where `new` takes a
-// block, cleared where a block goes back) and which objects the running collection has marked. Every object
-// is at least 24 bytes, so it takes a block of 32 or more, and buddy blocks are aligned to their size within
-// the region: object starts are 32-aligned offsets, and one bit per 32 bytes is enough (16 KiB per map for
-// 4 MiB). Raw blocks (taken as memory, not as objects) never get an object bit, so the collector neither
+// block, cleared where a block goes back) and which objects the running collection has marked. Object starts
+// are 16-aligned offsets of the region (buddy blocks are aligned to their size, at least 16; slab slots sit at
+// multiples of their size class, a multiple of 16, within a 4 KiB-aligned slab), so one bit per 16 bytes is
+// enough (32 KiB per map for 4 MiB). Raw blocks (taken as memory, not as objects) never get an object bit, so the collector neither
 // reads them as objects nor sweeps them.
 #if !KERNEL_HEAP_BUMP
 using BuddyOS.Heap;
@@ -11,7 +11,7 @@ namespace BuddyOS.Kernel.GarbageCollection
 {
     internal static unsafe class ObjectMap
     {
-        public const int GranuleShift = 5;
+        public const int GranuleShift = 4;
         public const nuint Granule = (nuint)1 << GranuleShift;
 
         private static byte* s_base;

@@ -1,5 +1,5 @@
-// The one heap behind `new`: the buddy heap over HEAP_BOTTOM..HEAP_TOP (or, built with
-// -p:KernelHeap=Bump, the tutorial bump heap over the same region). Objects are given back by the
+// The one heap behind `new`: the buddy heap with its object cache over HEAP_BOTTOM..HEAP_TOP (built with
+// -p:KernelHeap=PureBuddy, the buddy alone; with -p:KernelHeap=Bump, the tutorial bump heap over the same region). Objects are given back by the
 // collector (GarbageCollection/Collector); Free stays for code that wants to return memory at once.
 // Two kinds of block come from here: objects (what `new` makes: the collector knows them by their object
 // bit and sweeps them when unreachable) and raw blocks (memory a caller manages itself: never swept).
@@ -20,17 +20,23 @@ namespace BuddyOS.Kernel
         // 4 MiB in 19 orders: blocks from 16 bytes (the heap's floor) to the whole region.
         public const int Orders = 19;
 
-        // Objects need pointer alignment only; the smallest object (24 bytes) already takes a 32-byte block,
-        // which the collector's object map relies on (one bit per 32 bytes).
+        // Objects need pointer alignment only. Every object starts at a 16-byte multiple of the region (a slot
+        // of a 16-multiple size class in a 4 KiB slab, or a buddy block), which the collector's object map relies
+        // on (one bit per 16 bytes).
         private const nuint ObjectAlignment = 8;
         private const nuint SmallestObject = 24;
 
 #if KERNEL_HEAP_BUMP
         public const bool SupportsFree = false;
         public const string Kind = "bump";
-#else
+#elif KERNEL_HEAP_PURE_BUDDY
         public const bool SupportsFree = true;
         public const string Kind = "buddy";
+        private const bool ObjectCache = false;
+#else
+        public const bool SupportsFree = true;
+        public const string Kind = "buddy+slabs";
+        private const bool ObjectCache = true;
 #endif
 
         private static HeapImplementation s_heap;
@@ -54,8 +60,9 @@ namespace BuddyOS.Kernel
             nuint needed = BumpHeap.MetadataBytes();
             HeapStatus status = BumpHeap.TryCreate(bottom, size, metadata, (nuint)(metadataEnd - metadata), out s_heap);
 #else
-            nuint needed = BuddyHeap.MetadataBytes(size, Orders);
-            HeapStatus status = BuddyHeap.TryCreate(bottom, size, Orders, metadata, (nuint)(metadataEnd - metadata), out s_heap);
+            nuint needed = BuddyHeap.MetadataBytes(size, Orders, ObjectCache);
+            HeapStatus status = BuddyHeap.TryCreate(bottom, size, Orders, metadata, (nuint)(metadataEnd - metadata), out s_heap,
+                objectCache: ObjectCache);
 #endif
             if (status != HeapStatus.Ok)
                 Panic.Fail(HeapStatusNames.Name(status), needed);

@@ -18,15 +18,16 @@ namespace BuddyOS.Kernel.SelfTest
         public static void Initialize(byte* region)
         {
             s_region = region;
-            s_metadataBytes = BuddyHeap.MetadataBytes(Size, KernelHeap.Orders);
+            s_metadataBytes = BuddyHeap.MetadataBytes(Size, KernelHeap.Orders, objectCache: true);   // enough for both kinds
             // The bookkeeping comes from the kernel heap; it stays for the whole boot.
             s_metadata = KernelHeap.AllocateRaw(s_metadataBytes, 16);
         }
 
-        // Every call starts over with an empty heap.
-        public static BuddyHeap CreateFresh()
+        // Every call starts over with an empty heap: the pure buddy unless asked for its object cache.
+        public static BuddyHeap CreateFresh(bool objectCache = false)
         {
-            HeapStatus status = BuddyHeap.TryCreate(s_region, Size, KernelHeap.Orders, s_metadata, s_metadataBytes, out BuddyHeap heap);
+            HeapStatus status = BuddyHeap.TryCreate(s_region, Size, KernelHeap.Orders, s_metadata, s_metadataBytes, out BuddyHeap heap,
+                objectCache: objectCache);
             if (status != HeapStatus.Ok)
                 Panic.Fail(HeapStatusNames.Name(status), (ulong)s_region);
             return heap;

@@ -63,7 +63,8 @@ internal sealed class Slot<T> : AllocatorSlot where T : struct, IBenchAllocator
 }
 
 /// <summary>
-/// The four allocators of a run over one heap size: BuddyOS.Heap first (the subject), then the baselines.
+/// The allocators of a run over one heap size: BuddyOS.Heap first (the subject, with its object cache), the pure
+/// buddy (the same heap without it), then the baselines.
 /// Each heap allocator gets its own region of the same size; the platform allocator ignores the size.
 /// </summary>
 public sealed class AllocatorSet : IDisposable
@@ -79,7 +80,7 @@ public sealed class AllocatorSet : IDisposable
     public AllocatorSlot? HarnessFloor { get; }
 
     public AllocatorSet(nuint heapSize, bool isChecked, bool includeBump = true, bool includePlatform = true,
-        bool includeMovingRealloc = false, bool includeHarnessFloor = false)
+        bool includeMovingRealloc = false, bool includeHarnessFloor = false, bool includePureBuddy = true)
     {
         HeapSize = heapSize;
         var slots = new List<AllocatorSlot>();
@@ -88,6 +89,13 @@ public sealed class AllocatorSet : IDisposable
         BuddyMetadataBytes = buddy.MetadataBytes;
         _releases.Add(() => buddy.Release());
         slots.Add(Wrap(buddy, isChecked));
+
+        if (includePureBuddy)
+        {
+            var pure = BuddyHeapAllocator.Create(Region(heapSize), objectCache: false);
+            _releases.Add(() => pure.Release());
+            slots.Add(Wrap(pure, isChecked));
+        }
 
         var textbook = TextbookBuddyAllocator.Create(Region(heapSize));
         _releases.Add(() => textbook.Release());

@@ -4,7 +4,8 @@ using BuddyOS.TestSupport.Support;
 
 namespace BuddyOS.TestSupport.Allocators;
 
-/// <summary>BuddyOS.Heap's buddy heap, the allocator under test. Size and alignment on free are ignored.</summary>
+/// <summary>BuddyOS.Heap's buddy heap, the allocator under test: with its object cache ("BuddyOS.Heap") or the pure
+/// buddy ("BuddyOS.Heap pure buddy"). Size and alignment on free are ignored.</summary>
 public unsafe struct BuddyHeapAllocator : IBenchAllocator
 {
     private BuddyHeap _heap;
@@ -13,16 +14,17 @@ public unsafe struct BuddyHeapAllocator : IBenchAllocator
     private int _orders;
     private byte* _metadata;
     private nuint _metadataBytes;
+    private bool _objectCache;
 
-    public readonly string Name => "BuddyOS.Heap";
+    public readonly string Name => _objectCache ? "BuddyOS.Heap" : "BuddyOS.Heap pure buddy";
     public readonly bool ReclaimsOnlyWhenEmpty => false;
     public readonly BuddyHeap Heap => _heap;
     public readonly nuint MetadataBytes => _metadataBytes;
 
-    public static BuddyHeapAllocator Create(NativeRegion region)
+    public static BuddyHeapAllocator Create(NativeRegion region, bool objectCache = true)
     {
-        var a = new BuddyHeapAllocator { _region = region.Start, _size = region.Size, _orders = BuddyHeap.OrdersFor(region.Size) };
-        a._metadataBytes = BuddyHeap.MetadataBytes(a._size, a._orders);
+        var a = new BuddyHeapAllocator { _region = region.Start, _size = region.Size, _orders = BuddyHeap.OrdersFor(region.Size), _objectCache = objectCache };
+        a._metadataBytes = BuddyHeap.MetadataBytes(a._size, a._orders, objectCache);
         if (a._metadataBytes == 0) throw new InvalidOperationException($"BuddyHeap.MetadataBytes({a._size}, {a._orders}) = 0");
         a._metadata = (byte*)NativeMemory.AlignedAlloc(a._metadataBytes, 64);
         a.Reset();
@@ -31,7 +33,7 @@ public unsafe struct BuddyHeapAllocator : IBenchAllocator
 
     public void Reset()
     {
-        HeapStatus s = BuddyHeap.TryCreate(_region, _size, _orders, _metadata, _metadataBytes, out _heap);
+        HeapStatus s = BuddyHeap.TryCreate(_region, _size, _orders, _metadata, _metadataBytes, out _heap, objectCache: _objectCache);
         if (s != HeapStatus.Ok) throw new InvalidOperationException("BuddyHeap.TryCreate: " + HeapStatusNames.Name(s));
     }
 
@@ -45,8 +47,14 @@ public unsafe struct BuddyHeapAllocator : IBenchAllocator
 
     public bool Free(byte* block, nuint size, nuint align) => _heap.Free(block) == HeapStatus.Ok;
 
+    // As Rust's default GlobalAlloc::realloc for alignments the heap's own realloc does not promise (a moved
+    // slot is 16-aligned): allocate at the alignment, copy, free.
     public byte* Realloc(byte* block, nuint oldSize, nuint newSize, nuint align)
-        => _heap.TryReallocate(block, newSize, out byte* moved) == HeapStatus.Ok ? moved : null;
+    {
+        if (align <= 16 || !_objectCache)
+            return _heap.TryReallocate(block, newSize, out byte* moved) == HeapStatus.Ok ? moved : null;
+        return AlignedMove.Realloc(ref _heap, block, oldSize, newSize, align);
+    }
 
     public string? Validate()
     {
@@ -57,6 +65,7 @@ public unsafe struct BuddyHeapAllocator : IBenchAllocator
 
     public string? CheckEmpty()
     {
+        _heap.TrimObjectCache();   // the spare slabs go back: then the heap is whole
         HeapStatistics st = _heap.GetStatistics();
         if (st.FreeBytes != _size || st.LargestFreeBlock != _size || st.RequestedBytes != 0 || st.HeldBytes != 0)
             return $"not whole after freeing everything: free {st.FreeBytes}, largest {st.LargestFreeBlock}, requested {st.RequestedBytes}, held {st.HeldBytes} of {_size}";
@@ -113,11 +122,7 @@ public unsafe struct BumpHeapAllocator : IBenchAllocator
     {
         if (align <= ReallocKeepsAlignment)
             return _heap.TryReallocate(block, newSize, out byte* moved) == HeapStatus.Ok ? moved : null;
-        byte* fresh = _heap.Allocate(newSize, align);
-        if (fresh == null) return null;
-        Buffer.MemoryCopy(block, fresh, (long)newSize, (long)(oldSize < newSize ? oldSize : newSize));
-        _heap.Free(block);
-        return fresh;
+        return AlignedMove.Realloc(ref _heap, block, oldSize, newSize, align);
     }
 
     public readonly string? Validate() => null;
@@ -126,5 +131,20 @@ public unsafe struct BumpHeapAllocator : IBenchAllocator
     {
         HeapStatistics st = _heap.GetStatistics();
         return st.LiveBlocks == 0 ? null : $"bump heap reports {st.LiveBlocks} live blocks after freeing everything";
+    }
+}
+
+/// <summary>Rust's default GlobalAlloc::realloc, for alignments a heap's own realloc does not keep: allocate at
+/// the alignment, copy the smaller size, free the old block.</summary>
+internal static unsafe class AlignedMove
+{
+    public static byte* Realloc<THeap>(ref THeap heap, byte* block, nuint oldSize, nuint newSize, nuint align)
+        where THeap : struct, IHeapAllocator
+    {
+        byte* fresh = heap.Allocate(newSize, align);
+        if (fresh == null) return null;
+        Buffer.MemoryCopy(block, fresh, (long)newSize, (long)(oldSize < newSize ? oldSize : newSize));
+        heap.Free(block);
+        return fresh;
     }
 }

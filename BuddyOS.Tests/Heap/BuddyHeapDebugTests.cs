@@ -66,13 +66,59 @@ public unsafe class BuddyHeapDebugTests
     }
 
     [Fact]
+    public void A_write_to_a_freed_slot_is_caught_when_the_slot_is_handed_out_again()
+    {
+        using var f = new HeapFixture(64 * 1024, 13, 0, objectCache: true);
+        byte* keep = f.Alloc(48), slot = f.Alloc(48);
+        Assert.Equal(HeapStatus.Ok, f.Heap.Free(slot));
+        Assert.Equal(BuddyHeap.PoisonByte, slot[47]);              // the whole slot, no link bytes in a slab
+        byte[] before = f.Snapshot();
+        slot[47] = 1;
+        Assert.Equal(HeapStatus.UseAfterFree, f.Heap.TryAllocate(40, 8, out byte* again));
+        Assert.True(again == null);
+        Assert.Equal(before, f.Snapshot());                        // the slot stays free, nothing else changed
+        slot[47] = BuddyHeap.PoisonByte;
+        Assert.True(f.Alloc(40) == slot);
+        f.AssertClean();
+        Assert.Equal(HeapStatus.Ok, f.Heap.Free(keep));
+    }
+
+    [Fact]
+    public void Poison_turned_on_later_covers_the_free_slots_of_existing_slabs()
+    {
+        using var f = new HeapFixture(64 * 1024, 13, 0, objectCache: true);
+        Assert.Equal(HeapStatus.Ok, f.Heap.SetChecks(HeapChecks.None));
+        byte* a = f.Alloc(24), b = f.Alloc(24);
+        Assert.Equal(HeapStatus.Ok, f.Heap.Free(a));
+        a[0] = 5;                                                   // written while no check ran: not a fault
+        Assert.Equal(HeapStatus.Ok, f.Heap.SetChecks(HeapChecks.All));
+        Assert.True(f.Alloc(24) == a);                             // the free slot was poisoned when the checks began
+        Assert.NotEqual(HeapStatus.UseAfterFree, f.Heap.TryAllocate(24, 8, out _));
+        f.AssertClean();
+        Assert.Equal(HeapStatus.Ok, f.Heap.Free(b));
+    }
+
+    [Fact]
+    public void A_write_to_the_spare_slab_is_caught_and_it_stays_the_spare()
+    {
+        using var f = new HeapFixture(64 * 1024, 13, 0, objectCache: true);
+        byte* only = f.Alloc(32);
+        Assert.Equal(HeapStatus.Ok, f.Heap.Free(only));            // its slab is now the class's spare
+        only[0] = 1;
+        Assert.Equal(HeapStatus.UseAfterFree, f.Heap.TryAllocate(32, 8, out _));
+        f.AssertClean();                                           // an empty slab on the partial list would fail here
+        only[0] = BuddyHeap.PoisonByte;
+        Assert.True(f.Alloc(32) == only);
+    }
+
+    [Fact]
     public void A_broken_counter_is_reported_by_the_next_allocation()
     {
-        // 4096 bytes in 8 orders (32-byte blocks): a 160-byte header, 8 list sentinels (128 bytes), then the
+        // 4096 bytes in 8 orders (32-byte blocks): a 176-byte header, 8 list sentinels (128 bytes), then the
         // 8 per-order counters.
-        const int CountersAt = 160 + 8 * 16;
+        const int CountersAt = 176 + 8 * 16;
         using var f = new HeapFixture(4096, 8);
-        Assert.Equal((nuint)528, f.MetadataBytes);        // the layout this test pokes into
+        Assert.Equal((nuint)544, f.MetadataBytes);        // the layout this test pokes into
         byte* p = f.Alloc(16), q = f.Alloc(16);
         Assert.Equal(HeapStatus.Ok, f.Heap.Free(q));
         nuint* counters = (nuint*)(f.Metadata + CountersAt);

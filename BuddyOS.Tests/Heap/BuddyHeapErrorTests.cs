@@ -134,4 +134,50 @@ public unsafe class BuddyHeapErrorTests
         Assert.True(detected);
         f.AssertClean();
     }
+
+    [Fact]
+    public void Bad_frees_inside_a_slab_get_their_own_status_and_change_nothing()
+    {
+        using var f = new HeapFixture(64 * 1024, 13, 0, objectCache: true);
+        byte* a = f.Alloc(48), b = f.Alloc(48), c = f.Alloc(48);   // slots 0, 1, 2 of one class-48 slab
+        Assert.Equal(HeapStatus.Ok, f.Heap.Free(b));
+        byte[] before = f.Snapshot();
+        HeapStatistics stats = f.Heap.GetStatistics();
+
+        Assert.Equal(HeapStatus.DoubleFree, f.Heap.Free(b));                 // already free
+        Assert.Equal(HeapStatus.DoubleFree, f.Heap.Free(c + 48));            // a slot never handed out
+        Assert.Equal(HeapStatus.InteriorPointer, f.Heap.Free(a + 16));       // inside a live object, 16-aligned
+        Assert.Equal(HeapStatus.InteriorPointer, f.Heap.Free(a + 85 * 48));  // the slab's tail, past its last slot
+        Assert.Equal(HeapStatus.MisalignedPointer, f.Heap.Free(a + 8));
+        Assert.Equal(HeapStatus.MisalignedPointer, f.Heap.Free(c + 1));
+        Assert.Equal(HeapStatus.InteriorPointer, f.Heap.TryReallocate(a + 16, 10, out byte* q));
+        Assert.True(q == null);
+        Assert.Equal(HeapStatus.DoubleFree, f.Heap.TryReallocate(b, 10, out _));
+        Assert.Equal(HeapStatus.DoubleFree, f.Heap.TryGetUsableSize(b, out nuint usable));
+        Assert.Equal((nuint)0, usable);
+        Assert.Equal(HeapStatus.InteriorPointer, f.Heap.TryGetRequestedSize(c + 32, out _));
+        Assert.Equal(HeapStatus.ZeroSize, f.Heap.TryReallocate(a, 0, out _));
+        AssertUnchanged(f, before, stats);
+
+        Assert.Equal(HeapStatus.Ok, f.Heap.TryGetUsableSize(a, out usable));
+        Assert.Equal((nuint)48, usable);
+        Assert.Equal(HeapStatus.Ok, f.Heap.TryGetRequestedSize(a, out nuint requested));
+        Assert.Equal((nuint)48, requested);
+    }
+
+    [Fact]
+    public void With_the_object_cache_out_of_memory_comes_only_after_the_spare_slabs_merged()
+    {
+        using var f = new HeapFixture(64 * 1024, 13, 0, objectCache: true);
+        byte* small = f.Alloc(16);
+        Assert.Equal(HeapStatus.Ok, f.Heap.Free(small));       // its slab stays as the class's spare
+        HeapStatistics held = f.Heap.GetStatistics();
+        Assert.Equal((nuint)4096, held.CachedBytes);
+        Assert.Equal((nuint)32 * 1024, held.LargestFreeBlock);
+        byte* whole = f.Alloc(64 * 1024);                      // needs the spare back in the buddy, merged
+        Assert.True(whole == f.Region);
+        Assert.Equal((nuint)0, f.Heap.GetStatistics().CachedBytes);
+        Assert.Equal(HeapStatus.OutOfMemory, f.Heap.TryAllocate(16, 8, out _));   // no room for a slab now
+        f.AssertClean();
+    }
 }

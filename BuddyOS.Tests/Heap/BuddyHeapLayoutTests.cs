@@ -7,11 +7,22 @@ public unsafe class BuddyHeapLayoutTests
     [Fact]
     public void Kernel_configuration_metadata_is_a_fixed_known_size()
     {
-        // 4 MiB / 19 orders: split bitmap 32 KiB + free bitmap 64 KiB + slack 128 KiB + 624 bytes of header,
+        // 4 MiB / 19 orders: split bitmap 32 KiB + free bitmap 64 KiB + slack 128 KiB + 640 bytes of header,
         // 19 list sentinels and 19 counters. The README and the closing notes quote this figure.
-        Assert.Equal((nuint)(32768 + 65536 + 131072 + 624), BuddyHeap.MetadataBytes(4u << 20, 19));
+        Assert.Equal((nuint)(32768 + 65536 + 131072 + 640), BuddyHeap.MetadataBytes(4u << 20, 19));
         // 32-byte minimum blocks: half the bitmap bits, but slack slots of 8 bits (a slot holds its block's slack).
-        Assert.Equal((nuint)(16384 + 32768 + 131072 + 592), BuddyHeap.MetadataBytes(4u << 20, 18));
+        Assert.Equal((nuint)(16384 + 32768 + 131072 + 608), BuddyHeap.MetadataBytes(4u << 20, 18));
+        // The object cache adds its side table, 48 bytes per 4 KiB slab-sized stretch, and 16 classes of 48 bytes.
+        Assert.Equal((nuint)(32768 + 65536 + 131072 + 640 + 1024 * 48 + 16 * 48), BuddyHeap.MetadataBytes(4u << 20, 19, objectCache: true));
+    }
+
+    [Theory]
+    [InlineData(4u << 20, 18)]   // 32-byte minimum blocks: slots are 16-byte multiples
+    [InlineData(2048u, 7)]       // smaller than one 4 KiB slab
+    public void The_object_cache_needs_16_byte_blocks_and_room_for_a_slab(uint size, int orders)
+    {
+        Assert.NotEqual((nuint)0, BuddyHeap.MetadataBytes(size, orders));
+        Assert.Equal((nuint)0, BuddyHeap.MetadataBytes(size, orders, objectCache: true));
     }
 
     [Theory]

@@ -18,29 +18,38 @@ public unsafe class BuddyHeapModelTests(ITestOutputHelper output)
         public nuint Requested;
         public nuint Alignment;       // what the address must honour
         public nuint BlockAlignment;  // the alignment the block size was chosen for (1 after a reallocation)
+        public nuint Held;            // its block's size, or its slot's size class
+        public bool InSlab;
         public byte Fill;
     }
 
-    public static TheoryData<int, uint> Runs()
+    public static TheoryData<int, uint, bool> Runs()
     {
-        // Four seeds x 250,000 operations = 1,000,000 in the default run, on two region alignments.
-        var data = new TheoryData<int, uint>();
+        // Four seeds x 250,000 operations = 1,000,000 in the default run, on two region alignments, for the pure
+        // buddy and for the buddy with its object cache each.
+        var data = new TheoryData<int, uint, bool>();
         string? replay = Environment.GetEnvironmentVariable("BUDDYOS_SEED");
-        if (replay != null) { data.Add(int.Parse(replay), 4096); return data; }
-        data.Add(1, 0);
-        data.Add(2, 4096);
-        data.Add(3, 0);
-        data.Add(4, 4096);
+        if (replay != null) { data.Add(int.Parse(replay), 4096, false); data.Add(int.Parse(replay), 4096, true); return data; }
+        foreach (bool cache in new[] { false, true })
+        {
+            data.Add(1, 0, cache);
+            data.Add(2, 4096, cache);
+            data.Add(3, 0, cache);
+            data.Add(4, 4096, cache);
+        }
         return data;
     }
 
+    // The object cache's size classes, written out here as the model's own statement of them.
+    private static readonly int[] SlabClasses = { 16, 32, 48, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 448, 512 };
+
     [Theory]
     [MemberData(nameof(Runs))]
-    public void Random_operations_match_the_reference_model(int seed, uint regionAlignment)
+    public void Random_operations_match_the_reference_model(int seed, uint regionAlignment, bool objectCache)
     {
         const int Steps = 250_000;
         const nuint Size = 1u << 20;
-        using var f = new HeapFixture(Size, 17, regionAlignment);
+        using var f = new HeapFixture(Size, 17, regionAlignment, objectCache);
         var rng = new Random(seed);
         var live = new List<Live>();
         var byAddress = new SortedList<nint, Live>();
@@ -60,6 +69,12 @@ public unsafe class BuddyHeapModelTests(ITestOutputHelper output)
             return need < 16 ? 16 : need;
         }
 
+        // The slot size a request gets from the cache (a class that is a multiple of an alignment up to 256), or 0.
+        nuint SlotFor(nuint size, nuint align)
+            => objectCache && align <= 256 ? (nuint)SlabClasses.FirstOrDefault(c => (nuint)c >= size && (nuint)c % align == 0) : 0;
+
+        nuint HeldFor(nuint size, nuint align) => SlotFor(size, align) is var slot and not 0 ? slot : BlockFor(size, align);
+
         void Fill(Live b) => new Span<byte>((void*)b.Address, (int)b.Requested).Fill(b.Fill);
 
         void Verify(Live b, nuint length)
@@ -68,7 +83,7 @@ public unsafe class BuddyHeapModelTests(ITestOutputHelper output)
 
         void Add(Live b)
         {
-            nuint block = BlockFor(b.Requested, b.BlockAlignment);
+            nuint block = b.Held;
             Check((nuint)b.Address % b.Alignment == 0, $"alignment {b.Alignment} not held");
             Check(b.Address >= (nint)f.Region && (nuint)(b.Address - (nint)f.Region) + block <= Size, "outside region");
             int i = ~byAddress.Keys.BinarySearchIndex(b.Address);
@@ -76,7 +91,7 @@ public unsafe class BuddyHeapModelTests(ITestOutputHelper output)
             if (i > 0)
             {
                 Live prev = byAddress.Values[i - 1];
-                Check(prev.Address + (nint)BlockFor(prev.Requested, prev.BlockAlignment) <= b.Address, "overlaps the block below");
+                Check(prev.Address + (nint)prev.Held <= b.Address, "overlaps the block below");
             }
             if (i < byAddress.Count) Check(b.Address + (nint)block <= byAddress.Keys[i], "overlaps the block above");
             byAddress.Add(b.Address, b);
@@ -94,7 +109,7 @@ public unsafe class BuddyHeapModelTests(ITestOutputHelper output)
             live.RemoveAt(live.Count - 1);
             byAddress.Remove(b.Address);
             requested -= b.Requested;
-            held -= BlockFor(b.Requested, b.BlockAlignment);
+            held -= b.Held;
         }
 
         nuint RandomSize() => rng.Next(10) switch
@@ -123,8 +138,10 @@ public unsafe class BuddyHeapModelTests(ITestOutputHelper output)
                 {
                     ooms++;
                     Check(p == null, "null on failure");
+                    // For a slot: no slab had room, and no 4 KiB block was free even after the spare slabs went back.
                     if (align <= f.Heap.BaseAlignment)
-                        Check(f.Heap.GetStatistics().LargestFreeBlock < BlockFor(size, align), "out of memory with a large enough free block");
+                        Check(f.Heap.GetStatistics().LargestFreeBlock < (SlotFor(size, align) != 0 ? 4096 : BlockFor(size, align)),
+                            "out of memory with a large enough free block");
                     continue;
                 }
                 if (st == HeapStatus.AlignmentTooLarge)
@@ -133,7 +150,11 @@ public unsafe class BuddyHeapModelTests(ITestOutputHelper output)
                     continue;
                 }
                 Check(st == HeapStatus.Ok, $"allocate({size}, {align}) -> {st}");
-                var b = new Live { Address = (nint)p, Requested = size, Alignment = align, BlockAlignment = align, Fill = (byte)rng.Next(1, 256) };
+                var b = new Live
+                {
+                    Address = (nint)p, Requested = size, Alignment = align, BlockAlignment = align, Fill = (byte)rng.Next(1, 256),
+                    Held = HeldFor(size, align), InSlab = SlotFor(size, align) != 0,
+                };
                 if (zeroed) Check(new ReadOnlySpan<byte>(p, (int)size).IndexOfAnyExcept((byte)0) < 0, "zeroed block not zero");
                 Add(b);
                 Fill(b);
@@ -157,21 +178,30 @@ public unsafe class BuddyHeapModelTests(ITestOutputHelper output)
                 if (st == HeapStatus.OutOfMemory) { ooms++; Verify(b, b.Requested); continue; }
                 Check(st == HeapStatus.Ok, $"reallocate -> {st}");
                 nuint kept = b.Requested < newSize ? b.Requested : newSize;
-                nuint oldBlock = BlockFor(b.Requested, b.BlockAlignment);
-                if (q != (byte*)b.Address)
+                nuint oldBlock = b.Held;
+                bool moved = q != (byte*)b.Address;
+                if (moved)
                 {
                     // A move holds both blocks for a moment, and the peaks see it.
                     peakRequested = requested + newSize > peakRequested ? requested + newSize : peakRequested;
-                    peakHeld = held + BlockFor(newSize, 1) > peakHeld ? held + BlockFor(newSize, 1) : peakHeld;
+                    peakHeld = held + HeldFor(newSize, 1) > peakHeld ? held + HeldFor(newSize, 1) : peakHeld;
                 }
                 Remove(index);
-                if (BlockFor(newSize, 1) <= oldBlock) Check(q == (byte*)b.Address, "a shrinking reallocation moved");
+                // A slot stays in place exactly when the new size has the same class; a buddy block when it shrinks
+                // (and it stays a buddy block then, even below the cache's limit).
+                if (b.InSlab) Check(moved == (SlotFor(newSize, 1) != b.Held), "a slot moved within its class, or stayed outside it");
+                else if (BlockFor(newSize, 1) <= oldBlock) Check(!moved, "a shrinking reallocation moved");
+                nuint newHeld = moved ? HeldFor(newSize, 1) : b.InSlab ? b.Held : BlockFor(newSize, 1);
                 // In place, the block keeps its address and so any alignment; moved, it is naturally aligned to its
-                // new block size (as with C's realloc, an over-alignment asked at allocation is not remembered).
+                // new block size, or to its slot size's lowest bit (as with C's realloc, an over-alignment asked at
+                // allocation is not remembered).
+                nuint movedAlignment = SlotFor(newSize, 1) is var slot and not 0 ? slot & (0 - slot)
+                    : BlockFor(newSize, 1) < f.Heap.BaseAlignment ? BlockFor(newSize, 1) : f.Heap.BaseAlignment;
                 var nb = new Live
                 {
                     Address = (nint)q, Requested = newSize, Fill = b.Fill, BlockAlignment = 1,
-                    Alignment = q == (byte*)b.Address ? b.Alignment : BlockFor(newSize, 1) < f.Heap.BaseAlignment ? BlockFor(newSize, 1) : f.Heap.BaseAlignment,
+                    Alignment = moved ? movedAlignment : b.Alignment,
+                    Held = newHeld, InSlab = moved ? SlotFor(newSize, 1) != 0 : b.InSlab,
                 };
                 Verify(nb, kept);
                 Add(nb);
@@ -182,6 +212,7 @@ public unsafe class BuddyHeapModelTests(ITestOutputHelper output)
             HeapStatistics stats = f.Heap.GetStatistics();
             Check(stats.RequestedBytes == requested, $"requested {stats.RequestedBytes} != model {requested}");
             Check(stats.HeldBytes == held, $"held {stats.HeldBytes} != model {held}");
+            Check(stats.FreeBytes + stats.HeldBytes + stats.CachedBytes == Size, "free + held + cached is not the heap");
             if (step % 10_000 == 0)
             {
                 HeapViolation v = f.Heap.Validate();

@@ -77,12 +77,14 @@ public unsafe class BuddyHeapWalkTests
     }
 
     [Theory]
-    [InlineData(11, 0u)]
-    [InlineData(12, 4096u)]
-    public void Finding_and_walking_agree_with_the_reference_model(int seed, uint regionAlignment)
+    [InlineData(11, 0u, false)]
+    [InlineData(12, 4096u, false)]
+    [InlineData(13, 0u, true)]
+    [InlineData(14, 4096u, true)]
+    public void Finding_and_walking_agree_with_the_reference_model(int seed, uint regionAlignment, bool objectCache)
     {
         const nuint Size = 1u << 18;
-        using var f = new HeapFixture(Size, 15, regionAlignment);
+        using var f = new HeapFixture(Size, 15, regionAlignment, objectCache);
         var rng = new Random(seed);
         var live = new SortedDictionary<nint, nuint>();   // start -> block size
         for (int step = 0; step < 20_000; step++)
@@ -120,10 +122,12 @@ public unsafe class BuddyHeapWalkTests
         f.AssertClean();
     }
 
-    [Fact]
-    public void A_sweep_may_free_blocks_during_the_walk_and_sees_each_block_once()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_sweep_may_free_blocks_during_the_walk_and_sees_each_block_once(bool objectCache)
     {
-        using var f = new HeapFixture(1u << 18, 15);
+        using var f = new HeapFixture(1u << 18, 15, 0, objectCache);
         var rng = new Random(7);
         var all = new List<nint>();
         while (f.Heap.TryAllocate((nuint)rng.Next(1, 300), 8, out byte* p) == HeapStatus.Ok && all.Count < 3000)
@@ -134,12 +138,39 @@ public unsafe class BuddyHeapWalkTests
         {
             visited.Add((nint)b.Start);
             if (!keep.Contains((nint)b.Start))
-                Assert.Equal(HeapStatus.Ok, f.Heap.Free(b.Start));   // merges with free buddies on both sides
+                Assert.Equal(HeapStatus.Ok, f.Heap.Free(b.Start));   // merges with free buddies; may empty its slab
         }
         Assert.Equal(all.OrderBy(a => a), visited);
         Assert.Equal(keep.OrderBy(a => a), Walk(f.Heap).Select(b => (nint)b.Start));
         f.AssertClean();
         foreach (nint a in keep) Assert.Equal(HeapStatus.Ok, f.Heap.Free((byte*)a));
         f.AssertWhole();
+    }
+
+    [Fact]
+    public void Inside_a_slab_each_slot_is_a_block_and_the_walk_visits_objects_not_the_slab()
+    {
+        using var f = new HeapFixture(1u << 16, 13, 0, objectCache: true);
+        nint[] objects = Enumerable.Range(0, 10).Select(_ => (nint)f.Alloc(48)).ToArray();   // class 48: 85 slots in a 4 KiB slab
+        Assert.Equal(HeapStatus.Ok, f.Heap.Free((byte*)objects[3]));
+        for (int i = 0; i < 10; i++)
+        {
+            for (int at = 0; at < 48; at += 7)
+            {
+                Assert.True(f.Heap.TryFindBlock((byte*)objects[i] + at, out HeapBlock b));
+                Assert.Equal(objects[i], (nint)b.Start);
+                Assert.Equal((nuint)48, b.Size);
+                Assert.Equal(-1, b.Order);
+                Assert.Equal(i == 3, b.IsFree);
+                Assert.Equal(i != 3, f.Heap.TryFindAllocatedBlock((byte*)objects[i] + at, out byte* start));
+                if (i != 3) Assert.Equal(objects[i], (nint)start);
+            }
+        }
+        // The slab's 16-byte tail past its 85th slot is free and no object's.
+        byte* tail = (byte*)objects[0] + 85 * 48;
+        Assert.True(f.Heap.TryFindBlock(tail + 5, out HeapBlock t));
+        Assert.True(t.IsFree && t.Start == tail && t.Size == 16);
+        Assert.Equal(objects.Where((_, i) => i != 3), Walk(f.Heap).Select(b => (nint)b.Start));
+        Assert.All(Walk(f.Heap), b => Assert.Equal((nuint)48, b.Size));
     }
 }

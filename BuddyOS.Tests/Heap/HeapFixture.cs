@@ -13,17 +13,18 @@ public sealed unsafe class HeapFixture : IDisposable
     public BuddyHeap Heap;
 
     /// <param name="regionAlignment">Alignment of the region start; defaults to the region size.</param>
-    public HeapFixture(nuint size, int orders, nuint regionAlignment = 0)
+    /// <param name="objectCache">Create the heap with its object cache (slabs for small sizes).</param>
+    public HeapFixture(nuint size, int orders, nuint regionAlignment = 0, bool objectCache = false)
     {
         Size = size;
         nuint align = regionAlignment != 0 ? regionAlignment : (size > 4096 ? size : 4096);
         // Over-allocate so the region is aligned to exactly `align` and no more: alignment tests depend on it.
         _raw = (byte*)NativeMemory.AlignedAlloc(size + align, align * 2);
         Region = _raw + align;
-        MetadataBytes = BuddyHeap.MetadataBytes(size, orders);
+        MetadataBytes = BuddyHeap.MetadataBytes(size, orders, objectCache);
         Assert.True(MetadataBytes > 0, "valid configuration");
         Metadata = (byte*)NativeMemory.AlignedAlloc(MetadataBytes, 16);
-        Assert.Equal(HeapStatus.Ok, BuddyHeap.TryCreate(Region, size, orders, Metadata, MetadataBytes, out Heap));
+        Assert.Equal(HeapStatus.Ok, BuddyHeap.TryCreate(Region, size, orders, Metadata, MetadataBytes, out Heap, objectCache: objectCache));
         Assert.Equal(HeapStatus.Ok, Heap.SetChecks(HeapChecks.All));
     }
 
@@ -46,12 +47,15 @@ public sealed unsafe class HeapFixture : IDisposable
     /// <summary>The heap's state as bytes: metadata storage plus counters. Equal snapshots = nothing changed.</summary>
     public byte[] Snapshot() => new ReadOnlySpan<byte>(Metadata, (int)MetadataBytes).ToArray();
 
+    /// <summary>Everything is free: after the object cache's spare slabs go back, the heap is one whole block.</summary>
     public void AssertWhole()
     {
+        Heap.TrimObjectCache();
         AssertClean();
         HeapStatistics st = Heap.GetStatistics();
         Assert.Equal((nuint)0, st.HeldBytes);
         Assert.Equal((nuint)0, st.RequestedBytes);
+        Assert.Equal((nuint)0, st.CachedBytes);
         Assert.Equal(Size, st.LargestFreeBlock);
         Assert.Equal((nuint)1, Heap.FreeBlockCount(Heap.Orders - 1));
         for (int k = 0; k < Heap.Orders - 1; k++) Assert.Equal((nuint)0, Heap.FreeBlockCount(k));

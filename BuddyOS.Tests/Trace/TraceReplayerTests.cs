@@ -24,6 +24,25 @@ public class TraceReplayerTests
     }
 
     [Fact]
+    public void A_failed_allocation_binds_its_ID_to_null_and_the_replay_goes_on()
+    {
+        List<string> output = Replay("a huge 8192", "f huge", "r huge 16", "a huge 16", "f huge", "v");
+        Assert.Equal(new[] { "SizeTooLarge", "NullPointer", "NullPointer", "ok huge 0", "ok huge", "valid" }, output);
+    }
+
+    [Fact]
+    public void With_the_object_cache_small_blocks_are_slots_and_bad_frees_inside_a_slab_are_named()
+    {
+        using var r = new TraceReplayer(8192, 10, objectCache: true);
+        // 5000 bytes need the upper half, and the slab (live) holds the lower: out of memory.
+        var output = new[] { "a a 40", "a b 40", "x 16", "x 8", "f b", "f b", "a big 5000", "v" }.Select(r.Execute).ToList();
+        Assert.Equal(new[] { "ok a 0", "ok b 48", "InteriorPointer", "MisalignedPointer", "ok b", "DoubleFree", "OutOfMemory", "valid" }, output);
+        List<string> summary = r.Summary().ToList();
+        Assert.Contains(summary, l => l.Contains("slabs (class:slabs/objects) 48:1/1"));
+        Assert.Equal("# final validation: valid", summary[^1]);
+    }
+
+    [Fact]
     public void Malformed_lines_are_refused_with_the_reason()
     {
         using var r = new TraceReplayer(4096, 9);
