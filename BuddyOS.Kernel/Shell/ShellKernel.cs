@@ -178,9 +178,14 @@ namespace BuddyOS.Kernel.Shell
             Console.WriteHex((ulong)block, 10);
             Console.Write(" (block of ");
             Console.WriteDecimal((ulong)b.Size);
-            Console.Write(" bytes, order ");
-            Console.WriteDecimal((ulong)b.Order);
-            Console.WriteLine(")");
+            if (b.Order < 0)
+                Console.WriteLine(" bytes, a slot of the object cache)");   // a slab slot has no buddy order
+            else
+            {
+                Console.Write(" bytes, order ");
+                Console.WriteDecimal((ulong)b.Order);
+                Console.WriteLine(")");
+            }
         }
 
         // Several addresses in one line free one after the other with no allocation between them: `free A A`
