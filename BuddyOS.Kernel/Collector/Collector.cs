@@ -51,7 +51,6 @@ namespace BuddyOS.Kernel.GarbageCollection
         public static ulong BytesReclaimed;
         public static ulong ObjectsReclaimed;
         public static ulong LongestPause;        // TSC cycles (emulated under TCG)
-        public static ulong TotalPause;
         public static ulong OverflowRescans;     // heap rescans after the mark stack filled
         // Of the last collection.
         public static ulong LastBytesReclaimed;
@@ -121,7 +120,6 @@ namespace BuddyOS.Kernel.GarbageCollection
 
         public static bool IsObject(void* p) => s_ready && ObjectMap.IsObject(p);
 
-        public static nuint ObjectCount => s_ready ? ObjectMap.CountObjects() : 0;
 
         // A full collection; returns the bytes it gave back to the heap.
         public static nuint Collect() => SpillRegistersAndCollect(Roots.StackBottom);
@@ -155,7 +153,6 @@ namespace BuddyOS.Kernel.GarbageCollection
             Collections++;
             BytesReclaimed += reclaimed;
             ObjectsReclaimed += objects;
-            TotalPause += pause;
             if (pause > LongestPause)
                 LongestPause = pause;
             LastBytesReclaimed = reclaimed;

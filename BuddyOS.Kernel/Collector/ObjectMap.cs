@@ -86,14 +86,6 @@ namespace BuddyOS.Kernel.GarbageCollection
         }
 
         public static byte* BlockOf(nuint word, int bit) => s_base + (((word << 6) + (nuint)bit) << GranuleShift);
-
-        public static nuint CountObjects()
-        {
-            nuint n = 0;
-            for (nuint w = 0; w < s_words; w++)
-                n += (nuint)Bits.PopCount(s_objects[w]);
-            return n;
-        }
     }
 }
 #endif
