@@ -262,10 +262,13 @@ public unsafe partial struct BuddyHeap
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void RemoveLive(nuint held, nuint requested)
+    private void RemoveLive(nuint held, nuint requested) => RemoveLive(_s, held, requested);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RemoveLive(BuddyState* s, nuint held, nuint requested)
     {
-        _s->Held -= held;
-        _s->Requested -= requested;
+        s->Held -= held;
+        s->Requested -= requested;
     }
 
     internal static void ClearBytes(byte* p, nuint count)

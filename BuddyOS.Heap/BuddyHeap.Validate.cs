@@ -6,7 +6,8 @@ public unsafe partial struct BuddyHeap
     /// Checks every invariant and reports the first one broken: each free list is a well-linked ring of
     /// in-region, block-aligned nodes whose free bits are set, as long as its counter says; walking the tree,
     /// no split node is marked free, no two free buddies coexist, the free blocks per order match the counters,
-    /// no bit is set below a leaf (so no blocks overlap), each live block's slack is below its size, the held
+    /// no bit is set below a leaf (so no blocks overlap), each live block's slack is below its size (or, for a
+    /// trimmed run's head, its tail pieces follow it as its request's decomposition says), the held
     /// and requested bytes match the counters, and free + held + cached = total. With the object cache, each slab
     /// too (see ValidateSlab) and each class's list, spare and counters. O(region size / minimum block).
     /// Never writes anything.
@@ -23,6 +24,7 @@ public unsafe partial struct BuddyHeap
         int depth = 0;
         stack[depth++] = 1;
         nuint splitNodes = 0, freeNodes = 0, held = 0, requested = 0, slabBytes = 0, slabsFound = 0;
+        nuint runAt = 0, runEnd = 0;   // the open trimmed run: where its next tail piece must start, and its end
         nuint* partialFound = stackalloc nuint[SlabClasses];
         nuint* slabsOfClass = stackalloc nuint[SlabClasses];
         nuint* liveOfClass = stackalloc nuint[SlabClasses];
@@ -37,10 +39,23 @@ public unsafe partial struct BuddyHeap
             {
                 if (isFree) return HeapViolation.At(ViolationKind.SplitNodeMarkedFree, offset, order);
                 splitNodes++;
+                stack[depth++] = (node << 1) | 1;   // the lower child is visited first: leaves come in address order
                 stack[depth++] = node << 1;
-                stack[depth++] = (node << 1) | 1;
                 continue;
             }
+
+            nuint slackHere = !isFree && s->ExactRequested && (order != SlabShift - s->MinShift || SlabAt(s, offset) == NoSlab)
+                ? ReadSlack(order, offset) : 0;
+            if (s->Trims && !isFree && order >= GranuleOrder && slackHere == TailMark)
+            {
+                // A tail piece: the next piece of the open run, the size its decomposition says.
+                if (offset != runAt || runAt >= runEnd || order != PieceOrder(s, runEnd - runAt))
+                    return HeapViolation.At(ViolationKind.TrimmedRunBroken, offset, order);
+                held += BlockSize(order);
+                runAt += BlockSize(order);
+                continue;
+            }
+            if (runAt < runEnd) return HeapViolation.At(ViolationKind.TrimmedRunBroken, runAt, order);
 
             nuint size = BlockSize(order);
             if (isFree)
@@ -68,12 +83,24 @@ public unsafe partial struct BuddyHeap
             }
             else
             {
-                nuint slack = s->ExactRequested ? ReadSlack(order, offset) : 0;
+                nuint slack = slackHere, asked = size - slack;
+                if (s->Trims && order >= GranuleOrder && asked > size)
+                {
+                    // A trimmed run's head: its request lies between its size and twice that, its tail follows.
+                    nuint kept = TrimmedBytes(asked);
+                    if (asked >= size << 1 || kept == size) return HeapViolation.At(ViolationKind.SlackOutOfRange, offset, order);
+                    runAt = offset + size;
+                    runEnd = offset + kept;
+                    held += size;
+                    requested += asked;
+                    continue;
+                }
                 if (slack >= size) return HeapViolation.At(ViolationKind.SlackOutOfRange, offset, order);
                 held += size;
-                requested += size - slack;
+                requested += asked;
             }
         }
+        if (runAt < runEnd) return HeapViolation.At(ViolationKind.TrimmedRunBroken, runAt, -1);
 
         for (int k = 0; k <= s->Top; k++)
         {

@@ -2,8 +2,9 @@ namespace BuddyOS.Heap;
 
 // What a collector needs from the heap: which block holds an address (its own start, or any byte inside it),
 // and every allocated block in address order. Both read the split and free bitmaps (and, inside a slab, the
-// side table's slot bits) only; neither touches the region, so they work whatever the blocks hold. A slab is
-// never seen whole: its slots are the blocks, a taken slot allocated, a free slot or the slab's tail free.
+// side table's slot bits; for a trimmed run, the slack store) only; neither touches the region, so they work
+// whatever the blocks hold. A slab is never seen whole: its slots are the blocks, a taken slot allocated, a
+// free slot or the slab's tail free. A trimmed run is seen whole: one block, its head's order, its kept size.
 public unsafe partial struct BuddyHeap
 {
     /// <summary>
@@ -55,7 +56,19 @@ public unsafe partial struct BuddyHeap
         }
         nuint size = (nuint)1 << (minShift + order);
         nuint start = offset & ~(size - 1);
-        return new HeapBlock(s->Base + start, size, order, Test(s->Free, node));
+        bool isFree = Test(s->Free, node);
+        if (!isFree && s->Trims && order >= GranuleOrder) return TrimmedBlockAt(s, start, order, size);
+        return new HeapBlock(s->Base + start, size, order, isFree);
+    }
+
+    /// <summary>An allocated leaf of a trimming heap as the allocation it belongs to: a trimmed run whole (from a
+    /// tail piece too, by stepping back to its head), else the block itself. O(pieces x orders).</summary>
+    private static HeapBlock TrimmedBlockAt(BuddyState* s, nuint start, int order, nuint size)
+    {
+        if (*SlackWord(s, start) == TailMark) start = HeadOf(s, start, out order);
+        size = BuddyTree.BlockSize(s->MinShift, order);
+        nuint requested = size - (nuint)(*SlackWord(s, start));
+        return new HeapBlock(s->Base + start, requested > size ? TrimmedBytes(requested) : size, order, false);
     }
 
     /// <summary>The slot of slab <paramref name="page"/> that holds <paramref name="offset"/>, or its tail.</summary>

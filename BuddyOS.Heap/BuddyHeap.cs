@@ -90,6 +90,7 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
         s->MinShift = BuddyTree.MinShiftFor(size, orders);
         s->SlackShift = layout.SlackShift;
         s->ExactRequested = exactRequestedBytes;
+        s->Trims = objectCache && exactRequestedBytes;
         s->Lists = (FreeNode*)(metadata + layout.ListsOffset);
         s->FreeCounts = (nuint*)(metadata + layout.CountsOffset);
         s->Split = (ulong*)(metadata + layout.SplitOffset);
@@ -155,10 +156,18 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
             if (c >= 0) return AllocateObject(s, c, size, out block);
         }
         HeapStatus status = TryAllocateBlock(size, alignment, out block);
-        // Out of memory is the answer only once the spare slabs went back to the buddy and merged.
-        if (status == HeapStatus.OutOfMemory && s->Slabs != null && ReleaseSpareSlabs(s))
-            status = TryAllocateBlock(size, alignment, out block);
-        return status;
+        return status == HeapStatus.OutOfMemory && s->Slabs != null ? AllocateAfterFailure(size, alignment, out block) : status;
+    }
+
+    /// <summary>When the lists have no block for a valid request: a trimmed run placed across free blocks, and
+    /// once the spare slabs went back to the buddy and merged, both again. Out of memory is the answer only then.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private HeapStatus AllocateAfterFailure(nuint size, nuint alignment, out byte* block)
+    {
+        HeapStatus status = TryPlaceRun(size, alignment, out block);
+        if (status != HeapStatus.OutOfMemory || !ReleaseSpareSlabs(_s)) return status;
+        status = TryAllocateBlock(size, alignment, out block);
+        return status == HeapStatus.OutOfMemory ? TryPlaceRun(size, alignment, out block) : status;
     }
 
     /// <summary>A buddy block for the request (TryAllocate without the object cache).</summary>
@@ -177,7 +186,7 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
 #endif
             if (TakeFromLists(s, order, out nuint offset))
             {
-                Account(s, order, offset, size);
+                Commit(s, order, offset, size);
                 block = s->Base + offset;
                 return HeapStatus.Ok;
             }
@@ -201,7 +210,7 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
             ? TakeFromLists(s, order, out nuint offset)
             : TryPlace(order, alignment, out offset);
         if (!found) return HeapStatus.OutOfMemory;
-        Account(s, order, offset, size);
+        Commit(s, order, offset, size);
         block = s->Base + offset;
         return HeapStatus.Ok;
     }
@@ -245,7 +254,7 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
             ReleasePoisoned(s, order, offset);   // back as it was, evidence included: it is not poisoned again
             return status;
         }
-        Account(s, order, offset, size);
+        Commit(s, order, offset, size);
         block = s->Base + offset;
         return HeapStatus.Ok;
     }
@@ -303,14 +312,28 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
         if (slab != NoSlab) return FreeObject(s, slab, (nuint)(block - s->Base));
         HeapStatus status = Locate(block, out nuint offset, out int order);
         if (status != HeapStatus.Ok) return status;
+        nuint blockSize = BuddyTree.BlockSize(s->MinShift, order);
+        nuint requested = RequestedOf(order, offset, blockSize);
+        if (requested > blockSize) return FreeTrimmed(s, order, offset, requested);   // a trimmed run's head, or a tail piece
 #if BUDDYOS_HEAP_DEBUG
         if (s->Checks != 0) return FreeChecked(s, order, offset);
 #endif
-        nuint blockSize = BuddyTree.BlockSize(s->MinShift, order);
-        RemoveLive(blockSize, RequestedOf(order, offset, blockSize));
+        RemoveLive(blockSize, requested);
         s->Frees++;
         Release(s, order, offset);
         return HeapStatus.Ok;
+    }
+
+    /// <summary>Free of a block whose request exceeds it: a trimmed run (head and tail pieces go back), or a
+    /// tail piece, which is no allocation's start.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static HeapStatus FreeTrimmed(BuddyState* s, int order, nuint offset, nuint requested)
+    {
+        if (IsTailPiece(s, order, offset)) return HeapStatus.InteriorPointer;
+        nuint held = TrimmedBytes(requested);
+        RemoveLive(s, held, requested);
+        s->Frees++;
+        return ReleaseAllocation(s, order, offset, held);
     }
 
     // ---------------------------------------------------------------- reallocation
@@ -330,43 +353,62 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
         uint slab = SlabOf(_s, block);
         if (slab != NoSlab) return ReallocateObject(_s, slab, (nuint)(block - _s->Base), newSize, out newBlock);
         newBlock = null;
-        HeapStatus status = Locate(block, out nuint offset, out int order);
+        HeapStatus status = LocateAllocation(block, out nuint offset, out int order, out nuint oldHeld, out nuint oldRequested);
         if (status != HeapStatus.Ok) return status;
         status = OrderFor(newSize, 1, out int newOrder);
         if (status != HeapStatus.Ok) return status;
 
         BuddyState* s = _s;
-        nuint oldSize = BuddyTree.BlockSize(s->MinShift, order);
-        nuint oldRequested = RequestedOf(order, offset, oldSize);
-        if (newOrder > order && !TryGrowInPlace(order, newOrder, offset))
+        nuint newHeld = HeldFor(s, newOrder, newSize);
+        int head = order;
+        if (newHeld > oldHeld)
         {
-            status = TryAllocate(newSize, 1, out newBlock);
-            if (status != HeapStatus.Ok) return status;
-            CopyBytes(newBlock, block, oldRequested < newSize ? oldRequested : newSize);
-            RemoveLive(oldSize, oldRequested);
-#if BUDDYOS_HEAP_DEBUG
-            if (s->Checks != 0)
-            {
-                PoisonReleased(s, offset, oldSize);
-                ReleasePoisoned(s, order, offset);
-            }
-            else
-#endif
-            Release(s, order, offset);
-            s->Allocations--;           // the move is one reallocation, not an allocation
-            s->Reallocations++;
-            return HeapStatus.Ok;
+            // In place only from a plain block whose buddies up to the new order are free; a run always moves.
+            if (oldHeld != BlockSize(order) || !TryGrowInPlace(order, newOrder, offset))
+                return ReallocateByMove(s, block, order, offset, oldHeld, oldRequested, newSize, out newBlock);
+            head = newHeld < BlockSize(newOrder) ? Carve(s, newOrder, offset, newHeld, headFirst: true) : newOrder;
         }
-
-        nuint newBlockSize = BuddyTree.BlockSize(s->MinShift, newOrder);
-#if BUDDYOS_HEAP_DEBUG
-        if (newOrder < order) PoisonReleased(s, offset + newBlockSize, oldSize - newBlockSize);
-#endif
-        if (newOrder < order) SplitDown(s, order, newOrder, offset);   // the freed upper halves cannot merge: their buddies are ours
-        RemoveLive(oldSize, oldRequested);
-        AddLive(newBlockSize, RecordRequested(newOrder, offset, newBlockSize, newSize));
+        else if (newHeld < oldHeld)
+        {
+            head = ShrinkInPlace(s, order, offset, oldHeld, newHeld);   // what is freed cannot merge: its buddies are ours
+        }
+        RemoveLive(s, oldHeld, oldRequested);
+        AddLive(newHeld, RecordRequested(head, offset, BlockSize(head), newSize));
         s->Reallocations++;
         newBlock = block;
+        return HeapStatus.Ok;
+    }
+
+    /// <summary>A reallocation that cannot stay in place: a new block, the contents copied, the old one freed.</summary>
+    private HeapStatus ReallocateByMove(BuddyState* s, byte* block, int order, nuint offset, nuint oldHeld, nuint oldRequested,
+        nuint newSize, out byte* newBlock)
+    {
+        HeapStatus status = TryAllocate(newSize, 1, out newBlock);
+        if (status != HeapStatus.Ok) return status;
+        CopyBytes(newBlock, block, oldRequested < newSize ? oldRequested : newSize);
+        RemoveLive(s, oldHeld, oldRequested);
+        ReleaseAllocation(s, order, offset, oldHeld);
+        s->Allocations--;           // the move is one reallocation, not an allocation
+        s->Reallocations++;
+        return HeapStatus.Ok;
+    }
+
+    /// <summary>Locate, then what the allocation holds: a plain block, or a trimmed run (a tail piece is an
+    /// interior pointer). O(orders).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly HeapStatus LocateAllocation(byte* block, out nuint offset, out int order, out nuint held, out nuint requested)
+    {
+        held = requested = 0;
+        HeapStatus status = Locate(block, out offset, out order);
+        if (status != HeapStatus.Ok) return status;
+        BuddyState* s = _s;
+        held = BuddyTree.BlockSize(s->MinShift, order);
+        requested = RequestedOf(order, offset, held);
+        if (requested > held)
+        {
+            if (IsTailPiece(s, order, offset)) return HeapStatus.InteriorPointer;
+            held = TrimmedBytes(requested);
+        }
         return HeapStatus.Ok;
     }
 
@@ -383,8 +425,8 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
             if (found == HeapStatus.Ok) usableSize = c->Size;
             return found;
         }
-        HeapStatus status = Locate(block, out _, out int order);
-        if (status == HeapStatus.Ok) usableSize = BlockSize(order);
+        HeapStatus status = LocateAllocation(block, out _, out _, out nuint held, out _);
+        if (status == HeapStatus.Ok) usableSize = held;
         return status;
     }
 
@@ -402,8 +444,8 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
             if (found == HeapStatus.Ok) requestedSize = RequestedOf(c->SlackOrder, at, c->Size);
             return found;
         }
-        HeapStatus status = Locate(block, out nuint offset, out int order);
-        if (status == HeapStatus.Ok) requestedSize = RequestedOf(order, offset, BlockSize(order));
+        HeapStatus status = LocateAllocation(block, out _, out _, out _, out nuint requested);
+        if (status == HeapStatus.Ok) requestedSize = requested;
         return status;
     }
 

@@ -24,6 +24,7 @@ internal unsafe struct BuddyState
     public int MinShift;          // log2 of the minimum block size
     public int SlackShift;        // log2 of the bits of slack storage per minimum block
     public bool ExactRequested;   // the slack store is kept: requested sizes are exact (else = block sizes)
+    public bool Trims;            // buddy allocations keep only their request rounded to a granule (BuddyHeap.Trim.cs)
     public byte Checks;           // HeapChecks: debug checks this heap runs (BUDDYOS_HEAP_DEBUG builds only)
 
     // Free blocks: one circular doubly linked list per order, with its sentinel in Lists[order].

@@ -40,6 +40,9 @@ public enum ViolationKind
     /// <summary>A class's slab or object counter differs from the slabs found, or the side table marks a slab where the
     /// buddy has none.</summary>
     SlabCountMismatch,
+    /// <summary>A trimmed run's tail pieces do not follow its head as its request says (one missing, out of place or
+    /// of the wrong size), or a tail piece belongs to no run.</summary>
+    TrimmedRunBroken,
 }
 
 /// <summary>The first broken invariant found: what, and where (region offset and order of the block).</summary>
@@ -82,6 +85,7 @@ public static class ViolationNames
         ViolationKind.SlabBitmapMismatch => "SlabBitmapMismatch",
         ViolationKind.SlabListMismatch => "SlabListMismatch",
         ViolationKind.SlabCountMismatch => "SlabCountMismatch",
+        ViolationKind.TrimmedRunBroken => "TrimmedRunBroken",
         _ => "UnknownViolation",
     };
 }

@@ -73,7 +73,14 @@ public unsafe class BuddyHeapModelTests(ITestOutputHelper output)
         nuint SlotFor(nuint size, nuint align)
             => objectCache && align <= 256 ? (nuint)SlabClasses.FirstOrDefault(c => (nuint)c >= size && (nuint)c % align == 0) : 0;
 
-        nuint HeldFor(nuint size, nuint align) => SlotFor(size, align) is var slot and not 0 ? slot : BlockFor(size, align);
+        // With the object cache, a buddy block above the 256-byte granule keeps only its request rounded up to it.
+        nuint TrimmedFor(nuint size, nuint align)
+        {
+            nuint block = BlockFor(size, align), trimmed = (size + 255) & ~(nuint)255;
+            return objectCache && block > 256 && trimmed < block ? trimmed : block;
+        }
+
+        nuint HeldFor(nuint size, nuint align) => SlotFor(size, align) is var slot and not 0 ? slot : TrimmedFor(size, align);
 
         void Fill(Live b) => new Span<byte>((void*)b.Address, (int)b.Requested).Fill(b.Fill);
 
@@ -190,13 +197,14 @@ public unsafe class BuddyHeapModelTests(ITestOutputHelper output)
                 // A slot stays in place exactly when the new size has the same class; a buddy block when it shrinks
                 // (and it stays a buddy block then, even below the cache's limit).
                 if (b.InSlab) Check(moved == (SlotFor(newSize, 1) != b.Held), "a slot moved within its class, or stayed outside it");
-                else if (BlockFor(newSize, 1) <= oldBlock) Check(!moved, "a shrinking reallocation moved");
-                nuint newHeld = moved ? HeldFor(newSize, 1) : b.InSlab ? b.Held : BlockFor(newSize, 1);
+                else if (TrimmedFor(newSize, 1) <= oldBlock) Check(!moved, "a shrinking reallocation moved");
+                nuint newHeld = moved ? HeldFor(newSize, 1) : b.InSlab ? b.Held : TrimmedFor(newSize, 1);
                 // In place, the block keeps its address and so any alignment; moved, it is naturally aligned to its
                 // new block size, or to its slot size's lowest bit (as with C's realloc, an over-alignment asked at
-                // allocation is not remembered).
+                // allocation is not remembered). A trimmed block is aligned to its head, the largest power of two in it.
+                nuint head = (nuint)1 << BitOperations.Log2((ulong)TrimmedFor(newSize, 1));
                 nuint movedAlignment = SlotFor(newSize, 1) is var slot and not 0 ? slot & (0 - slot)
-                    : BlockFor(newSize, 1) < f.Heap.BaseAlignment ? BlockFor(newSize, 1) : f.Heap.BaseAlignment;
+                    : head < f.Heap.BaseAlignment ? head : f.Heap.BaseAlignment;
                 var nb = new Live
                 {
                     Address = (nint)q, Requested = newSize, Fill = b.Fill, BlockAlignment = 1,

@@ -1,0 +1,312 @@
+using System.Runtime.CompilerServices;
+
+namespace BuddyOS.Heap;
+
+// Trimmed blocks (heaps with the object cache): a buddy allocation keeps only its request rounded up to a
+// 256-byte granule and gives the rest of its power-of-two block back, the way Linux's alloc_pages_exact does.
+// What it keeps is the binary decomposition of that length laid from the block's start: a head block (the
+// largest power of two, at the allocation's address) followed by tail pieces in descending sizes, each an
+// ordinary allocated leaf of the tree. Nothing new is stored per block:
+// - the head's slack entry (64 bits: every piece is at least 256 B, order 4) holds block size - requested as
+//   usual; for a trimmed run the request exceeds the head, so the value is negative (two's complement), which
+//   no plain block's slack can be. The run's length follows from the request: TrimmedBytes(requested).
+// - each tail piece's slack entry holds TailMark (2^63), which neither a plain slack (below the block size) nor
+//   a head's negative slack (above -block size) can equal: a pointer to a tail piece is an interior pointer.
+// When the lists have no block big enough, a run may also be placed where its head is a free block of the
+// head's order and the free blocks after it cover its tail (TryPlaceRun): the heap then fails only when no
+// such stretch exists, not when no power of two does.
+public unsafe partial struct BuddyHeap
+{
+    /// <summary>The granule of a trimmed block: a heap with the object cache keeps a buddy allocation's request
+    /// rounded up to it, not to a power of two, and gives the rest of the block back.</summary>
+    public const int TrimGranule = 256;
+
+    /// <summary>The order of a granule (with the object cache's 16-byte minimum block).</summary>
+    internal const int GranuleOrder = 4;
+
+    /// <summary>The slack entry of a tail piece of a trimmed block.</summary>
+    internal const ulong TailMark = 1UL << 63;
+
+    /// <summary><paramref name="size"/> rounded up to the granule (size at most the region size).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static nuint TrimmedBytes(nuint size) => (size + (TrimGranule - 1)) & ~(nuint)(TrimGranule - 1);
+
+    /// <summary>The bytes a request of <paramref name="size"/> served by a block of <paramref name="order"/>
+    /// holds: the block, or with trimming the size rounded up to the granule when the block is larger.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nuint HeldFor(BuddyState* s, int order, nuint size)
+    {
+        nuint blockSize = BuddyTree.BlockSize(s->MinShift, order);
+        if (!s->Trims || order <= GranuleOrder) return blockSize;
+        nuint trimmed = TrimmedBytes(size);
+        return trimmed < blockSize ? trimmed : blockSize;
+    }
+
+    /// <summary>The slack entry's address of the block at <paramref name="offset"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong* SlackWord(BuddyState* s, nuint offset)
+        => (ulong*)(s->Slack + ((((offset >> s->MinShift) << s->SlackShift)) >> 3));
+
+    /// <summary>True when the allocated block at (<paramref name="order"/>, <paramref name="offset"/>) is a tail piece.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsTailPiece(BuddyState* s, int order, nuint offset)
+        => s->Trims && order >= GranuleOrder && *SlackWord(s, offset) == TailMark;
+
+    /// <summary>Records a freshly taken block of <paramref name="order"/> for <paramref name="size"/> bytes,
+    /// trimming its tail first when the heap trims.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Commit(BuddyState* s, int order, nuint offset, nuint size)
+    {
+        if (order > GranuleOrder && s->Trims) CommitTrimmed(s, order, offset, size);
+        else Account(s, order, offset, size);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CommitTrimmed(BuddyState* s, int order, nuint offset, nuint size)
+    {
+        nuint keep = HeldFor(s, order, size);
+        int head = order;
+        if (keep < BuddyTree.BlockSize(s->MinShift, order)) head = Carve(s, order, offset, keep, headFirst: true);
+        s->Allocations++;
+        AddLive(keep, RecordRequested(head, offset, BuddyTree.BlockSize(s->MinShift, head), size));
+    }
+
+    /// <summary>
+    /// Keeps the first <paramref name="keep"/> bytes of the allocated leaf (order, offset) and frees the rest:
+    /// the block is split along the end of what is kept, every part wholly past it goes on its free list, every
+    /// part wholly before it stays an allocated piece. The first piece is the head (returned: its order) unless
+    /// <paramref name="headFirst"/> is false; the others get TailMark. O(orders). Nothing it frees can merge: each
+    /// freed part's buddy lies on the path to the end of what is kept.
+    /// </summary>
+    private static int Carve(BuddyState* s, int order, nuint offset, nuint keep, bool headFirst)
+    {
+        int top = s->Top, minShift = s->MinShift, head = -1;
+        nuint at = offset, rest = keep;
+        for (int k = order; ; )
+        {
+            nuint size = BuddyTree.BlockSize(minShift, k);
+            if (rest == size)
+            {
+                MarkPiece(s, k, at, ref head, headFirst);
+                return head;
+            }
+            Set(s->Split, BuddyTree.NodeOf(top, minShift, k, at));
+            k--;
+            nuint half = size >> 1;
+            if (rest <= half)
+            {
+                Push(s, k, at + half, BuddyTree.NodeOf(top, minShift, k, at + half));   // the upper half is past the end
+            }
+            else
+            {
+                MarkPiece(s, k, at, ref head, headFirst);                              // the lower half is kept whole
+                at += half;
+                rest -= half;
+            }
+        }
+    }
+
+    private static void MarkPiece(BuddyState* s, int order, nuint at, ref int head, bool headFirst)
+    {
+        if (head < 0 && headFirst) head = order;
+        else
+        {
+            *SlackWord(s, at) = TailMark;
+            if (head < 0) head = order;
+        }
+    }
+
+    /// <summary>The order of the largest piece that starts a stretch of <paramref name="bytes"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int PieceOrder(BuddyState* s, nuint bytes) => Bits.HighestBit((ulong)bytes) - s->MinShift;
+
+    /// <summary>
+    /// Gives back every piece of the allocation at (head order, offset) holding <paramref name="held"/> bytes,
+    /// merging each. Debug builds poison it first and check the links each merge will follow.
+    /// </summary>
+    private static HeapStatus ReleaseAllocation(BuddyState* s, int head, nuint offset, nuint held)
+    {
+        nuint at = offset, end = offset + held;
+        for (int k = head; at < end; k = PieceOrder(s, end - at))
+        {
+            nuint size = BuddyTree.BlockSize(s->MinShift, k);
+#if BUDDYOS_HEAP_DEBUG
+            if (s->Checks != 0)
+            {
+                HeapStatus status = CheckMergeLinks(s, k, at);
+                if (status != HeapStatus.Ok) return status;
+                PoisonReleased(s, at, size);
+                ReleasePoisoned(s, k, at);
+                status = CheckReleased(s, k, at);
+                if (status != HeapStatus.Ok) return status;
+                at += size;
+                continue;
+            }
+#endif
+            Release(s, k, at);
+            at += size;
+        }
+        return HeapStatus.Ok;
+    }
+
+    /// <summary>
+    /// Shrinks the allocation at (head order, offset) from <paramref name="held"/> to <paramref name="keep"/>
+    /// bytes in place: pieces wholly kept stay, the piece the new end cuts is carved, the pieces past it are
+    /// released. Returns the head's order afterwards. Only bytes past the new end are written (free-list links;
+    /// in debug builds poison).
+    /// </summary>
+    private static int ShrinkInPlace(BuddyState* s, int head, nuint offset, nuint held, nuint keep)
+    {
+        nuint at = offset, end = offset + held, cut = offset + keep;
+        int newHead = head;
+        for (int k = head; at < end; k = PieceOrder(s, end - at))
+        {
+            nuint size = BuddyTree.BlockSize(s->MinShift, k);
+            if (at + size <= cut)
+            {
+                at += size;
+                continue;
+            }
+#if BUDDYOS_HEAP_DEBUG
+            nuint from = at < cut ? cut : at;
+            PoisonReleased(s, from, at + size - from);
+#endif
+            if (at < cut)
+            {
+                int first = Carve(s, k, at, cut - at, headFirst: at == offset);
+                if (at == offset) newHead = first;
+            }
+            else
+            {
+#if BUDDYOS_HEAP_DEBUG
+                if (s->Checks != 0) ReleasePoisoned(s, k, at);
+                else
+#endif
+                Release(s, k, at);
+            }
+            at += size;
+        }
+        return newHead;
+    }
+
+    /// <summary>The leaf block holding <paramref name="offset"/>: its order and node (the walk of Free's Locate).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int LeafAt(BuddyState* s, nuint offset, out nuint node)
+    {
+        int top = s->Top, order = 0;
+        node = ((nuint)1 << top) | (offset >> s->MinShift);
+        while (order < top && !Test(s->Split, node >> 1))
+        {
+            node >>= 1;
+            order++;
+        }
+        return order;
+    }
+
+    /// <summary>True when every byte of [at, end) lies in free blocks. O(orders) per free block met.</summary>
+    private static bool RangeFree(BuddyState* s, nuint at, nuint end)
+    {
+        while (at < end)
+        {
+            int k = LeafAt(s, at, out nuint node);
+            if (!Test(s->Free, node)) return false;
+            nuint size = BuddyTree.BlockSize(s->MinShift, k);
+            at = (at & ~(size - 1)) + size;
+        }
+        return true;
+    }
+
+    /// <summary>Takes the piece (order, at), which lies wholly in one free block, out of that block: the block
+    /// leaves its list and is split toward the piece, each half that does not hold it going back free. O(orders).</summary>
+    private static void ClaimPiece(BuddyState* s, int order, nuint at)
+    {
+        int top = s->Top, minShift = s->MinShift;
+        int k = LeafAt(s, at, out nuint node);
+        nuint start = at & ~(BuddyTree.BlockSize(minShift, k) - 1);
+        Unlink(s, k, (FreeNode*)(s->Base + start), node);
+        while (k > order)
+        {
+            Set(s->Split, BuddyTree.NodeOf(top, minShift, k, at));
+            k--;
+            nuint half = BuddyTree.BlockSize(minShift, k);
+            nuint other = (at & ~(half - 1)) ^ half;
+            Push(s, k, other, BuddyTree.NodeOf(top, minShift, k, other));
+        }
+    }
+
+    /// <summary>
+    /// The out-of-lists placement of a trimmed run: a free block of the head's order whose following free
+    /// blocks cover the tail. Only for a request that trims to a run (not a power of two) at an alignment its
+    /// head honours. O(free blocks of that order x tail pieces x orders); run only once the lists failed.
+    /// </summary>
+    private HeapStatus TryPlaceRun(nuint size, nuint alignment, out byte* block)
+    {
+        block = null;
+        BuddyState* s = _s;
+        if (!s->Trims || size - 1 >= s->Size || size <= TrimGranule) return HeapStatus.OutOfMemory;
+        nuint keep = TrimmedBytes(size);
+        int head = PieceOrder(s, keep);
+        nuint headSize = BuddyTree.BlockSize(s->MinShift, head);
+        if (keep == headSize || alignment > headSize || alignment > s->NaturalAlignmentLimit) return HeapStatus.OutOfMemory;
+        FreeNode* sentinel = &s->Lists[head];
+        for (FreeNode* n = sentinel->Next; n != sentinel; n = n->Next)
+        {
+            nuint start = (nuint)((byte*)n - s->Base);
+            if (start + keep > s->Size || !RangeFree(s, start + headSize, start + keep)) continue;
+#if BUDDYOS_HEAP_DEBUG
+            if (s->Checks != 0 && !PoisonedRange(s, start, start + keep)) return HeapStatus.UseAfterFree;
+#endif
+            Unlink(s, head, n, BuddyTree.NodeOf(s->Top, s->MinShift, head, start));
+            for (nuint at = start + headSize; at < start + keep; )
+            {
+                int k = PieceOrder(s, start + keep - at);
+                ClaimPiece(s, k, at);
+                *SlackWord(s, at) = TailMark;
+                at += BuddyTree.BlockSize(s->MinShift, k);
+            }
+            s->Allocations++;
+            AddLive(keep, RecordRequested(head, start, headSize, size));
+            block = s->Base + start;
+            return HeapStatus.Ok;
+        }
+        return HeapStatus.OutOfMemory;
+    }
+
+    /// <summary>The allocation a tail piece (order, offset) belongs to: its head's offset and order, found by
+    /// stepping back over the pieces before it. O(pieces x orders).</summary>
+    private static nuint HeadOf(BuddyState* s, nuint offset, out int headOrder)
+    {
+        headOrder = -1;
+        while (offset > 0)
+        {
+            int k = LeafAt(s, offset - 1, out _);
+            nuint start = (offset - 1) & ~(BuddyTree.BlockSize(s->MinShift, k) - 1);
+            offset = start;
+            if (!IsTailPiece(s, k, start))
+            {
+                headOrder = k;
+                break;
+            }
+        }
+        return offset;
+    }
+
+#if BUDDYOS_HEAP_DEBUG
+    /// <summary>Every byte of the free stretch [start, end) holds the poison but the links at its free blocks' starts.</summary>
+    private static bool PoisonedRange(BuddyState* s, nuint start, nuint end)
+    {
+        if ((s->Checks & (byte)HeapChecks.Poison) == 0) return true;
+        for (nuint at = start; at < end; )
+        {
+            int k = LeafAt(s, at, out _);
+            nuint size = BuddyTree.BlockSize(s->MinShift, k);
+            nuint blockStart = at & ~(size - 1), blockEnd = blockStart + size;
+            nuint to = blockEnd < end ? blockEnd : end;
+            nuint from = blockStart + LinkBytes > at ? blockStart + LinkBytes : at;
+            if (to > from && !PoisonIntact(s->Base + from, to - from)) return false;
+            at = to;
+        }
+        return true;
+    }
+#endif
+}

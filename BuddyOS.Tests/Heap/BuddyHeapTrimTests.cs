@@ -1,0 +1,176 @@
+using BuddyOS.Heap;
+
+namespace BuddyOS.Tests.Heap;
+
+/// <summary>
+/// Trimmed blocks (a heap with the object cache): a buddy allocation keeps its request rounded up to 256 bytes and
+/// gives the rest of its power-of-two block back; a run placed across free blocks when no power of two is free.
+/// </summary>
+public unsafe class BuddyHeapTrimTests
+{
+    private const nuint Size = 1u << 20;
+
+    private static HeapFixture Cached(nuint size = Size) => new HeapFixture(size, BuddyHeap.OrdersFor(size), objectCache: true);
+
+    [Theory]
+    [InlineData(513u, 768u)]      // 1 KiB block: 768 kept (512 + 256), 256 back
+    [InlineData(5000u, 5120u)]    // 8 KiB block: 5120 kept (4096 + 1024), 3 KiB back
+    [InlineData(65537u, 65792u)]  // 128 KiB block: 64 KiB + 256 kept
+    [InlineData(1024u, 1024u)]    // a power of two: nothing to trim
+    [InlineData(3000u, 3072u)]    // 2048 + 1024
+    public void A_large_request_keeps_its_size_rounded_to_the_granule(uint request, uint kept)
+    {
+        using HeapFixture f = Cached();
+        byte* p = f.Alloc(request);
+        HeapStatistics st = f.Heap.GetStatistics();
+        Assert.Equal((nuint)kept, st.HeldBytes);
+        Assert.Equal((nuint)request, st.RequestedBytes);
+        Assert.Equal(Size - kept, st.FreeBytes);
+        Assert.Equal(HeapStatus.Ok, f.Heap.TryGetUsableSize(p, out nuint usable));
+        Assert.Equal((nuint)kept, usable);
+        Assert.Equal(HeapStatus.Ok, f.Heap.TryGetRequestedSize(p, out nuint asked));
+        Assert.Equal((nuint)request, asked);
+        new Span<byte>(p, (int)request).Fill(0x5A);   // every requested byte is ours (poison checks would see an overlap)
+        f.AssertClean();
+        Assert.True(f.Heap.TryFindBlock(p + kept, out HeapBlock next));   // what follows was given back, or was never part
+        Assert.True(next.IsFree && next.Start == p + kept);
+        Assert.Equal(HeapStatus.Ok, f.Heap.Free(p));
+        f.AssertWhole();
+    }
+
+    [Fact]
+    public void A_tail_piece_is_an_interior_pointer_and_changes_nothing()
+    {
+        using HeapFixture f = Cached();
+        byte* p = f.Alloc(5000);                      // head 4096 at p, tail piece 1024 at p + 4096
+        byte[] before = f.Snapshot();
+        Assert.Equal(HeapStatus.InteriorPointer, f.Heap.Free(p + 4096));
+        Assert.Equal(HeapStatus.InteriorPointer, f.Heap.TryGetUsableSize(p + 4096, out _));
+        Assert.Equal(HeapStatus.InteriorPointer, f.Heap.TryReallocate(p + 4096, 100, out byte* moved));
+        Assert.True(moved == null);
+        Assert.Equal(HeapStatus.InteriorPointer, f.Heap.Free(p + 256));   // inside the head
+        Assert.Equal(before, f.Snapshot());
+        Assert.Equal(HeapStatus.Ok, f.Heap.Free(p));
+        Assert.Equal(HeapStatus.DoubleFree, f.Heap.Free(p));
+        Assert.Equal(HeapStatus.DoubleFree, f.Heap.Free(p + 4096));
+        f.AssertWhole();
+    }
+
+    [Fact]
+    public void Find_and_walk_see_a_run_as_one_block()
+    {
+        using HeapFixture f = Cached();
+        byte* a = f.Alloc(5000);
+        byte* b = f.Alloc(2000);                      // 2048: a plain block
+        byte* c = f.Alloc(7000);                      // 7168 = 4096 + 2048 + 1024
+        foreach ((nint at, nint startAddress, nuint size) in new (nint, nint, nuint)[] { (4500, (nint)a, 5120), (5119, (nint)a, 5120), (7167, (nint)c, 7168), (6200, (nint)c, 7168) })
+        {
+            byte* start = (byte*)startAddress, probe = start + at;
+            Assert.True(f.Heap.TryFindBlock(probe, out HeapBlock block));
+            Assert.False(block.IsFree);
+            Assert.True(block.Start == start, $"offset {at}: start");
+            Assert.Equal(size, block.Size);
+            Assert.True(f.Heap.TryFindAllocatedBlock(probe, out byte* found) && found == start);
+        }
+        Assert.True(f.Heap.TryFindBlock(a + 5120, out HeapBlock after));   // just past the run: the given-back tail
+        Assert.True(after.IsFree);
+        var seen = new List<(nint, nuint)>();
+        foreach (HeapBlock block in f.Heap.AllocatedBlocks()) seen.Add(((nint)block.Start, block.Size));
+        Assert.Equal(new[] { ((nint)a, (nuint)5120), ((nint)b, (nuint)2048), ((nint)c, (nuint)7168) }.OrderBy(x => x.Item1), seen);
+        foreach (HeapBlock block in f.Heap.AllocatedBlocks()) Assert.Equal(HeapStatus.Ok, f.Heap.Free(block.Start));   // a sweep
+        f.AssertWhole();
+    }
+
+    [Fact]
+    public void Reallocation_shrinks_in_place_and_keeps_the_contents()
+    {
+        using HeapFixture f = Cached();
+        byte* p = f.Alloc(7000);
+        for (int i = 0; i < 7000; i++) p[i] = (byte)(i * 7);
+        foreach (uint size in new uint[] { 6500, 5000, 4097, 4096, 3000, 700, 300, 200 })
+        {
+            Assert.Equal(HeapStatus.Ok, f.Heap.TryReallocate(p, size, out byte* q));
+            Assert.True(q == p, $"shrink to {size} moved");
+            for (int i = 0; i < size; i++) Assert.Equal((byte)(i * 7), p[i]);
+            Assert.Equal(HeapStatus.Ok, f.Heap.TryGetUsableSize(p, out nuint usable));
+            nuint expected = size <= 256 ? 256 : ((nuint)size + 255) & ~(nuint)255;
+            Assert.Equal(expected, usable);
+            Assert.Equal(expected, f.Heap.GetStatistics().HeldBytes);
+            f.AssertClean();
+        }
+        Assert.Equal(HeapStatus.Ok, f.Heap.Free(p));
+        f.AssertWhole();
+    }
+
+    [Fact]
+    public void Reallocation_grows_a_plain_block_in_place_into_a_run()
+    {
+        using HeapFixture f = Cached();
+        byte* p = f.Alloc(1024);
+        for (int i = 0; i < 1024; i++) p[i] = (byte)i;
+        Assert.Equal(HeapStatus.Ok, f.Heap.TryReallocate(p, 2600, out byte* q));   // 1 KiB -> 4 KiB buddies free -> 2816 kept
+        Assert.True(q == p);
+        for (int i = 0; i < 1024; i++) Assert.Equal((byte)i, p[i]);
+        Assert.Equal(HeapStatus.Ok, f.Heap.TryGetUsableSize(p, out nuint usable));
+        Assert.Equal((nuint)2816, usable);
+        f.AssertClean();
+        Assert.Equal(HeapStatus.Ok, f.Heap.TryReallocate(p, 9000, out q));          // a run grows by moving
+        for (int i = 0; i < 1024; i++) Assert.Equal((byte)i, q[i]);
+        Assert.Equal((nuint)9216, f.Heap.GetStatistics().HeldBytes);
+        Assert.Equal(HeapStatus.Ok, f.Heap.Free(q));
+        f.AssertWhole();
+    }
+
+    [Fact]
+    public void A_run_is_placed_across_free_blocks_when_no_power_of_two_is_free()
+    {
+        const nuint Small = 64 * 1024;
+        using HeapFixture f = Cached(Small);
+        byte* a = f.Alloc(16384), b = f.Alloc(16384), c = f.Alloc(16384), d = f.Alloc(16384);
+        Assert.Equal(HeapStatus.Ok, f.Heap.Free(b));
+        Assert.Equal(HeapStatus.Ok, f.Heap.Free(c));   // 32 KiB free in the middle, but as two 16 KiB blocks of different parents
+        Assert.Equal((nuint)16384, f.Heap.GetStatistics().LargestFreeBlock);
+        Assert.Equal(HeapStatus.Ok, f.Heap.TryAllocate(24000, 16, out byte* run));   // 24064 kept: 16 KiB head + 8 KiB (and 256) tail
+        Assert.True(run == b, "placed at the first free block of the head's order");
+        Assert.Equal(HeapStatus.Ok, f.Heap.TryGetUsableSize(run, out nuint usable));
+        Assert.Equal((nuint)24064, usable);
+        new Span<byte>(run, 24000).Fill(0x33);
+        f.AssertClean();
+        Assert.Equal(HeapStatus.OutOfMemory, f.Heap.TryAllocate(9000, 16, out _));   // 8 KiB - 256 left, no run fits
+        Assert.Equal(HeapStatus.Ok, f.Heap.Free(run));
+        foreach (byte* p in new[] { a, d }) Assert.Equal(HeapStatus.Ok, f.Heap.Free(p));
+        f.AssertWhole();
+    }
+
+    [Fact]
+    public void The_pure_buddy_does_not_trim()
+    {
+        using var f = new HeapFixture(Size, BuddyHeap.OrdersFor(Size));
+        byte* p = f.Alloc(5000);
+        Assert.Equal((nuint)8192, f.Heap.GetStatistics().HeldBytes);
+        Assert.Equal(HeapStatus.Ok, f.Heap.Free(p));
+        f.AssertWhole();
+    }
+
+    [Fact]
+    public void Validate_finds_a_broken_run()
+    {
+        using HeapFixture f = Cached();
+        byte[] before = f.Snapshot();
+        byte* p = f.Alloc(5000);
+        byte[] after = f.Snapshot();
+        // The head's slack word is the one that now holds 4096 - 5000 (two's complement).
+        byte[] word = BitConverter.GetBytes(unchecked((ulong)(4096 - 5000)));
+        int at = Enumerable.Range(0, after.Length / 8).Select(i => i * 8)
+            .Single(i => after.AsSpan(i, 8).SequenceEqual(word) && !before.AsSpan(i, 8).SequenceEqual(word));
+        ulong* slack = (ulong*)(f.Metadata + at);
+        *slack = unchecked((ulong)(4096 - 6000));    // a request the tail (1024) does not cover: a piece is missing
+        Assert.Equal(ViolationKind.TrimmedRunBroken, f.Heap.Validate().Kind);
+        *slack = unchecked((ulong)(4096 - 4500));    // a request that needs no tail: a stray tail piece
+        Assert.Equal(ViolationKind.TrimmedRunBroken, f.Heap.Validate().Kind);
+        *slack = unchecked((ulong)(4096 - 5000));
+        f.AssertClean();
+        Assert.Equal(HeapStatus.Ok, f.Heap.Free(p));
+        f.AssertWhole();
+    }
+}
