@@ -37,8 +37,9 @@ namespace BuddyOS.Kernel
 #endif
         }
 
-        // gc: N collections, B bytes reclaimed (O objects) of A bytes asked for, longest pause C cycles, ...
-        // Reclaimed bytes are block sizes (what the heap held); asked-for bytes are the sizes `new` requested.
+        // gc: N collections, B bytes reclaimed (O objects) of A bytes asked for, F freed by hand, longest pause C cycles, ...
+        // Reclaimed bytes are what the heap held (block or slot sizes, never less than asked); asked-for and
+        // freed-by-hand bytes are the sizes `new` requested. Only what is still live is missing from B + F.
         public static void Print()
         {
 #if !KERNEL_HEAP_BUMP
@@ -51,7 +52,9 @@ namespace BuddyOS.Kernel
             Console.WriteDecimal(Collector.ObjectsReclaimed);
             Console.Write(" objects) of ");
             Console.WriteDecimal(KernelHeap.ObjectBytesAllocated);
-            Console.Write(" bytes asked for, longest pause ");
+            Console.Write(" bytes asked for, ");
+            Console.WriteDecimal(KernelHeap.ObjectBytesFreed);
+            Console.Write(" freed by hand, longest pause ");
             Console.WriteDecimal(Collector.LongestPause);
             Console.Write(emulated ? " emulated cycles (TCG)" : " cycles (TSC)");
             Console.Write(", mark-stack overflows ");

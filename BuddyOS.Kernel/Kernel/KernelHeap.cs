@@ -44,9 +44,14 @@ namespace BuddyOS.Kernel
         private static byte* s_top;
         private static nuint s_metadataBytes;
         private static ulong s_objectBytesAllocated;
+        private static ulong s_objectBytesFreed;
 
         // The bytes `new` asked for since boot (requested sizes): how much garbage the collector has seen through.
         public static ulong ObjectBytesAllocated => s_objectBytesAllocated;
+
+        // The bytes of objects given back by hand (Free) since boot, in the same units (the size `new` asked for):
+        // what the collector never had to reclaim.
+        public static ulong ObjectBytesFreed => s_objectBytesFreed;
 
         public static byte* Bottom => s_bottom;
         public static byte* Top => s_top;
@@ -110,7 +115,20 @@ namespace BuddyOS.Kernel
         }
 
         // Returns an object's memory to the heap at once. The caller promises nothing references it any more.
-        public static HeapStatus TryFree(object obj) => TryFreeRaw((byte*)Allocator.AddressOf(obj));
+        // Only a live object's header is read (its object bit says it is one), so a stale reference costs nothing.
+        public static HeapStatus TryFree(object obj)
+        {
+            byte* p = (byte*)Allocator.AddressOf(obj);
+            nuint size = 0;
+#if !KERNEL_HEAP_BUMP
+            if (Collector.IsObject(p))
+                size = (ObjectLayout.SizeOf(p, *(MethodTable**)p) + 7) & ~(nuint)7;
+#endif
+            HeapStatus status = TryFreeRaw(p);
+            if (status == HeapStatus.Ok)
+                s_objectBytesFreed += size;
+            return status;
+        }
 
         public static void Free(object obj)
         {
