@@ -66,10 +66,102 @@ public static unsafe class Profile
         return 0;
     }
 
+    /// <summary>Heap efficiency alone (benchmarks.md 2), every allocator: the figure a change to block sizing moves.</summary>
+    private static int Efficiency(int rounds, string? only)
+    {
+        using var set = new AllocatorSet(Runner.KernelHeapSize, isChecked: false, includeHarnessFloor: false);
+        foreach (AllocatorSlot slot in set.Slots)
+        {
+            if (only != null && slot.Name != only) continue;
+            HeapEfficiencyResult r = slot.Run(new HeapEfficiency { Rounds = rounds, HeapSize = Runner.KernelHeapSize });
+            Console.WriteLine($"{slot.Name,-28} mean {r.Mean * 100,5:F1}%  min {r.Min * 100,5:F1}%  max {r.Max * 100,5:F1}%  ({rounds} rounds)");
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// Where the heap goes at the first failure of talc's efficiency workload (BuddyOS.Heap alone, the same
+    /// sequence as the benchmark): live requested bytes, rounding (held - requested), the object cache's idle
+    /// bytes, free bytes and the longest free stretch, and what the failing request asked for.
+    /// </summary>
+    private static int EfficiencyWhy(int rounds)
+    {
+        using var region = new NativeRegion(Runner.KernelHeapSize);
+        nuint metaBytes = BuddyOS.Heap.BuddyHeap.MetadataBytes(region.Size, BuddyOS.Heap.BuddyHeap.OrdersFor(region.Size), objectCache: true);
+        byte* meta = (byte*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc(metaBytes, 64);
+        double requested = 0, rounding = 0, cached = 0, free = 0, longest = 0, failedAlloc = 0, failedSize = 0;
+        var live = new List<(nint P, nuint Size, nuint Align)>();
+        for (int round = 0; round < rounds; round++)
+        {
+            BuddyOS.Heap.BuddyHeap.TryCreate(region.Start, region.Size, BuddyOS.Heap.BuddyHeap.OrdersFor(region.Size), meta, metaBytes,
+                out BuddyOS.Heap.BuddyHeap heap, objectCache: true);
+            live.Clear();
+            var rng = new BuddyOS.TestSupport.Support.Rng(7 * 1_000_003 + (ulong)round);
+            nuint failed;
+            bool wasAlloc;
+            while (true)
+            {
+                ulong action = rng.RangeInclusive(0, 9);
+                if (action <= 4 || live.Count == 0)
+                {
+                    nuint size = BuddyOS.TestSupport.Support.Requests.Size(ref rng, 10000);
+                    nuint align = BuddyOS.TestSupport.Support.Requests.Alignment(ref rng);
+                    byte* p = heap.Allocate(size, align);
+                    if (p == null) { failed = size; wasAlloc = true; break; }
+                    live.Add(((nint)p, size, align));
+                }
+                else if (action == 5)
+                {
+                    int i = (int)rng.Below((ulong)live.Count);
+                    heap.Free((byte*)live[i].P);
+                    live[i] = live[^1];
+                    live.RemoveAt(live.Count - 1);
+                }
+                else
+                {
+                    int i = (int)rng.Below((ulong)live.Count);
+                    nuint newSize = (nuint)rng.Range(1, 100000);
+                    if (heap.TryReallocate((byte*)live[i].P, newSize, live[i].Align, out byte* p) != BuddyOS.Heap.HeapStatus.Ok)
+                    { failed = newSize; wasAlloc = false; break; }
+                    live[i] = ((nint)p, newSize, live[i].Align);
+                }
+            }
+            BuddyOS.Heap.HeapStatistics st = heap.GetStatistics();
+            double total = st.TotalBytes;
+            requested += st.RequestedBytes / total;
+            rounding += (st.HeldBytes - st.RequestedBytes) / total;
+            cached += st.CachedBytes / total;
+            free += st.FreeBytes / total;
+            longest += LongestFreeStretch(ref heap) / total;
+            failedAlloc += wasAlloc ? 1 : 0;
+            failedSize += failed;
+        }
+        Console.WriteLine($"at the first failure, mean of {rounds} rounds, share of the heap: live requested {requested / rounds * 100:F1}%, " +
+            $"rounding {rounding / rounds * 100:F1}%, object cache idle {cached / rounds * 100:F1}%, free {free / rounds * 100:F1}% " +
+            $"(longest free stretch {longest / rounds * 100:F1}%); the failing request: an allocation in {failedAlloc / rounds * 100:F0}% of rounds, " +
+            $"mean size {failedSize / rounds:F0} B");
+        System.Runtime.InteropServices.NativeMemory.AlignedFree(meta);
+        return 0;
+    }
+
+    private static nuint LongestFreeStretch(ref BuddyOS.Heap.BuddyHeap heap)
+    {
+        nuint longest = 0, run = 0;
+        for (byte* p = heap.RegionStart; heap.TryFindBlock(p, out BuddyOS.Heap.HeapBlock b); p = b.End)
+        {
+            // A free slot of a slab is no free buddy block: only the buddy's free blocks make a stretch.
+            run = b.IsFree && b.Order >= 0 ? run + b.Size : 0;
+            if (run > longest) longest = run;
+        }
+        return longest;
+    }
+
     public static int Run(string[] args)
     {
         string workload = args.Length > 0 ? args[0] : "random200";
         if (workload == "breakdown") return Breakdown();
+        if (workload == "efficiency-why") return EfficiencyWhy(args.Length > 1 ? int.Parse(args[1]) : 300);
+        if (workload == "efficiency") return Efficiency(args.Length > 1 ? int.Parse(args[1]) : 300, args.Length > 2 ? args[2] : null);
         string allocator = args.Length > 1 ? args[1] : "buddy";
         double seconds = args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5;
         using var set = new AllocatorSet(Runner.KernelHeapSize, isChecked: false, includeHarnessFloor: true);

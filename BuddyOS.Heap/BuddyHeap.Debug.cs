@@ -55,6 +55,7 @@ public unsafe partial struct BuddyHeap
     }
 #endif
 
+    /// <summary>The debug checks now on (none in a build without BUDDYOS_HEAP_DEBUG).</summary>
     public readonly HeapChecks Checks => (HeapChecks)_s->Checks;
 
 #if BUDDYOS_HEAP_DEBUG

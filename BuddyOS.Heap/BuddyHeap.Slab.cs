@@ -257,16 +257,19 @@ public unsafe partial struct BuddyHeap
     }
 
     /// <summary>Reallocates a slab object: in place within its class, else moved (to a slab or a buddy block).</summary>
-    private HeapStatus ReallocateObject(BuddyState* s, uint page, nuint offset, nuint newSize, out byte* newBlock)
+    private HeapStatus ReallocateObject(BuddyState* s, uint page, nuint offset, nuint newSize, nuint alignment, out byte* newBlock)
     {
         newBlock = null;
         HeapStatus status = LocateObject(s, page, offset, out SlabClass* c, out _);
         if (status != HeapStatus.Ok) return status;
-        status = OrderFor(newSize, 1, out _);
+        status = OrderFor(newSize, alignment, out _);
         if (status != HeapStatus.Ok) return status;
         nuint oldRequested = RequestedOf(c->SlackOrder, offset, c->Size);
         byte* block = s->Base + offset;
-        if (newSize <= SlabLimit && SlabClassSize(ClassFor(newSize)) == (int)c->Size)
+        // In place when the new size rounds to this slot's class (which the alignment's class choice may skip
+        // past: then it stays only if the address honours the alignment) and the slot is aligned enough.
+        int fits = CacheClassFor(newSize, alignment);
+        if (fits >= 0 && SlabClassSize(fits) == (int)c->Size && ((nuint)block & (alignment - 1)) == 0)
         {
             RemoveLive(c->Size, oldRequested);
             AddLive(c->Size, RecordRequested(c->SlackOrder, offset, c->Size, newSize));
@@ -274,7 +277,7 @@ public unsafe partial struct BuddyHeap
             newBlock = block;
             return HeapStatus.Ok;
         }
-        status = TryAllocate(newSize, 1, out newBlock);
+        status = TryAllocate(newSize, alignment, out newBlock);
         if (status != HeapStatus.Ok) return status;
         CopyBytes(newBlock, block, oldRequested < newSize ? oldRequested : newSize);
         FreeObject(s, page, offset);

@@ -4,17 +4,17 @@ namespace BuddyOS.Heap;
 
 // Trimmed blocks (heaps with the object cache): a buddy allocation keeps only its request rounded up to a
 // 256-byte granule and gives the rest of its power-of-two block back, the way Linux's alloc_pages_exact does.
-// What it keeps is the binary decomposition of that length laid from the block's start: a head block (the
-// largest power of two, at the allocation's address) followed by tail pieces in descending sizes, each an
-// ordinary allocated leaf of the tree. Nothing new is stored per block:
+// Such an allocation (a run) is a stretch of ordinary allocated leaves of the tree: a head at its address and
+// tail pieces after it, each a power of two of at least a granule. Nothing new is stored per block:
 // - the head's slack entry (64 bits: every piece is at least 256 B, order 4) holds block size - requested as
-//   usual; for a trimmed run the request exceeds the head, so the value is negative (two's complement), which
-//   no plain block's slack can be. The run's length follows from the request: TrimmedBytes(requested).
+//   usual; for a run the request exceeds the head, so the value is negative (two's complement), which no plain
+//   block's slack can be. The run's length follows from the request: TrimmedBytes(requested).
 // - each tail piece's slack entry holds TailMark (2^63), which neither a plain slack (below the block size) nor
-//   a head's negative slack (above -block size) can equal: a pointer to a tail piece is an interior pointer.
-// When the lists have no block big enough, a run may also be placed where its head is a free block of the
-// head's order and the free blocks after it cover its tail (TryPlaceRun): the heap then fails only when no
-// such stretch exists, not when no power of two does.
+//   a head's negative slack (above -2^62) can equal: a pointer to a tail piece is an interior pointer.
+// Free, shrink and the walks follow the leaves from the head; they never assume how the run was cut. A new
+// run goes to the smallest stretch of adjacent free blocks that holds it (TryPlaceRun), and a run grows in
+// place by claiming the free blocks after it: the heap fails only when no stretch of free blocks is long
+// enough, not when no power of two is free.
 public unsafe partial struct BuddyHeap
 {
     /// <summary>The granule of a trimmed block: a heap with the object cache keeps a buddy allocation's request
@@ -116,9 +116,39 @@ public unsafe partial struct BuddyHeap
         }
     }
 
-    /// <summary>The order of the largest piece that starts a stretch of <paramref name="bytes"/>.</summary>
+    /// <summary>The order of the largest aligned block that starts at <paramref name="at"/> and ends by <paramref name="end"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int PieceOrder(BuddyState* s, nuint bytes) => Bits.HighestBit((ulong)bytes) - s->MinShift;
+    private static int PieceOrderAt(BuddyState* s, nuint at, nuint end)
+    {
+        int fits = Bits.HighestBit((ulong)(end - at));
+        int aligned = at == 0 ? fits : Bits.TrailingZeros((ulong)at);
+        return (aligned < fits ? aligned : fits) - s->MinShift;
+    }
+
+    /// <summary>Claims the free stretch [at, end) as allocated pieces, the largest aligned blocks that tile it;
+    /// the first is a head unless <paramref name="headFirst"/> is false, the rest get TailMark. Returns the first
+    /// piece's order. O(pieces x orders).</summary>
+    private static int ClaimRange(BuddyState* s, nuint at, nuint end, bool headFirst)
+    {
+        int first = -1;
+        while (at < end)
+        {
+            int k = PieceOrderAt(s, at, end);
+            ClaimPiece(s, k, at);
+            MarkPiece(s, k, at, ref first, headFirst);
+            at += BuddyTree.BlockSize(s->MinShift, k);
+        }
+        return first;
+    }
+
+    /// <summary>Grows the allocation at (head order, offset) from <paramref name="held"/> to <paramref name="keep"/>
+    /// bytes in place when the bytes after it are free: they become its tail pieces. Changes nothing otherwise.</summary>
+    private static bool TryGrowRun(BuddyState* s, int head, nuint offset, nuint held, nuint keep)
+    {
+        if (head < GranuleOrder || keep > s->Size - offset || !RangeFree(s, offset + held, offset + keep)) return false;
+        ClaimRange(s, offset + held, offset + keep, headFirst: false);
+        return true;
+    }
 
     /// <summary>
     /// Gives back every piece of the allocation at (head order, offset) holding <paramref name="held"/> bytes,
@@ -127,7 +157,7 @@ public unsafe partial struct BuddyHeap
     private static HeapStatus ReleaseAllocation(BuddyState* s, int head, nuint offset, nuint held)
     {
         nuint at = offset, end = offset + held;
-        for (int k = head; at < end; k = PieceOrder(s, end - at))
+        for (int k = head; at < end; k = LeafAt(s, at, out _))
         {
             nuint size = BuddyTree.BlockSize(s->MinShift, k);
 #if BUDDYOS_HEAP_DEBUG
@@ -159,7 +189,7 @@ public unsafe partial struct BuddyHeap
     {
         nuint at = offset, end = offset + held, cut = offset + keep;
         int newHead = head;
-        for (int k = head; at < end; k = PieceOrder(s, end - at))
+        for (int k = head; at < end; k = LeafAt(s, at, out _))
         {
             nuint size = BuddyTree.BlockSize(s->MinShift, k);
             if (at + size <= cut)
@@ -235,41 +265,111 @@ public unsafe partial struct BuddyHeap
     }
 
     /// <summary>
-    /// The out-of-lists placement of a trimmed run: a free block of the head's order whose following free
-    /// blocks cover the tail. Only for a request that trims to a run (not a power of two) at an alignment its
-    /// head honours. O(free blocks of that order x tail pieces x orders); run only once the lists failed.
+    /// Where a trimming heap puts every buddy allocation: in the smallest free stretch (a maximal row of adjacent
+    /// free blocks) that holds the request rounded up to the granule from a granule (or the alignment, if larger)
+    /// on, at the stretch's first such address, tiled by the largest aligned blocks. Best fit over stretches, not
+    /// over power-of-two blocks, is what keeps a heap of kilobyte blocks dense: a 5000 B request takes 5120 B
+    /// wherever 5120 free bytes lie together, and the rest of a stretch stays whole. A stretch that long holds a
+    /// free block of at least half the largest power of two in the request (its blocks grow then shrink, each
+    /// size at most once a side), so only the free blocks of that order and above are tried as anchors; each is
+    /// widened over its free neighbours. An exact fit ends the search. Returns OutOfMemory, changing nothing,
+    /// when no stretch holds it or the request is not one it takes (a size up to the granule, an alignment above
+    /// the region's: the lists decide those). O(anchors x blocks per stretch x orders).
     /// </summary>
     private HeapStatus TryPlaceRun(nuint size, nuint alignment, out byte* block)
     {
         block = null;
         BuddyState* s = _s;
-        if (!s->Trims || size - 1 >= s->Size || size <= TrimGranule) return HeapStatus.OutOfMemory;
-        nuint keep = TrimmedBytes(size);
-        int head = PieceOrder(s, keep);
-        nuint headSize = BuddyTree.BlockSize(s->MinShift, head);
-        if (keep == headSize || alignment > headSize || alignment > s->NaturalAlignmentLimit) return HeapStatus.OutOfMemory;
-        FreeNode* sentinel = &s->Lists[head];
-        for (FreeNode* n = sentinel->Next; n != sentinel; n = n->Next)
+        if (size - 1 >= s->Size || size <= TrimGranule || alignment - 1 >= s->NaturalAlignmentLimit
+            || (alignment & (alignment - 1)) != 0)
+            return HeapStatus.OutOfMemory;
+        nuint keep = TrimmedBytes(size), step = alignment > TrimGranule ? alignment : TrimGranule;
+        int low = PieceOrderAt(s, 0, keep) - 1;   // half the largest power of two in keep
+        if (low < GranuleOrder) low = GranuleOrder;
+        ulong orders = s->NonEmpty >> low;
+        nuint best = nuint.MaxValue, bestLength = nuint.MaxValue;
+        while (orders != 0 && bestLength != keep)
         {
-            nuint start = (nuint)((byte*)n - s->Base);
-            if (start + keep > s->Size || !RangeFree(s, start + headSize, start + keep)) continue;
-#if BUDDYOS_HEAP_DEBUG
-            if (s->Checks != 0 && !PoisonedRange(s, start, start + keep)) return HeapStatus.UseAfterFree;
-#endif
-            Unlink(s, head, n, BuddyTree.NodeOf(s->Top, s->MinShift, head, start));
-            for (nuint at = start + headSize; at < start + keep; )
+            int k = low + Bits.TrailingZeros(orders);
+            orders &= orders - 1;
+            nuint anchorSize = BuddyTree.BlockSize(s->MinShift, k);
+            FreeNode* sentinel = &s->Lists[k];
+            for (FreeNode* n = sentinel->Next; n != sentinel; n = n->Next)
             {
-                int k = PieceOrder(s, start + keep - at);
-                ClaimPiece(s, k, at);
-                *SlackWord(s, at) = TailMark;
-                at += BuddyTree.BlockSize(s->MinShift, k);
+                nuint anchor = (nuint)((byte*)n - s->Base);
+                nuint from = StretchStart(s, anchor), to = StretchEnd(s, anchor + anchorSize);
+                nuint at = (from + step - 1) & ~(step - 1);
+                if (at >= to || to - at < keep || to - from >= bestLength) continue;
+                best = at;
+                bestLength = to - from;
+                if (bestLength == keep) break;
             }
-            s->Allocations++;
-            AddLive(keep, RecordRequested(head, start, headSize, size));
-            block = s->Base + start;
-            return HeapStatus.Ok;
         }
-        return HeapStatus.OutOfMemory;
+        if (best == nuint.MaxValue) return HeapStatus.OutOfMemory;
+#if BUDDYOS_HEAP_DEBUG
+        if (s->Checks != 0 && !PoisonedRange(s, best, best + keep)) return HeapStatus.UseAfterFree;
+#endif
+        int head = ClaimRange(s, best, best + keep, headFirst: true);
+        s->Allocations++;
+        AddLive(keep, RecordRequested(head, best, BuddyTree.BlockSize(s->MinShift, head), size));
+        block = s->Base + best;
+        return HeapStatus.Ok;
+    }
+
+    /// <summary>
+    /// Grows the run at (head order, offset) from <paramref name="held"/> to <paramref name="keep"/> bytes within
+    /// its own free neighbourhood, realloc's last resort when neither the bytes after it nor any other free
+    /// stretch hold the new size: it slides down to the first granule (or alignment) of the free stretch before
+    /// it, taking the free blocks after it as needed, and its first <paramref name="copy"/> bytes move with it.
+    /// Realloc then fails only when the stretch around the block is too short as well. Returns the new offset and
+    /// head order, or OutOfMemory, changing nothing. O(blocks in the stretch x orders) plus the move.
+    /// </summary>
+    private static HeapStatus TrySlideRun(BuddyState* s, int head, nuint offset, nuint held, nuint keep, nuint alignment,
+        nuint copy, out nuint newOffset, out int newHead)
+    {
+        newOffset = offset;
+        newHead = head;
+        if (alignment > s->NaturalAlignmentLimit) return HeapStatus.OutOfMemory;   // offsets are not addresses then
+        nuint step = alignment > TrimGranule ? alignment : TrimGranule;
+        nuint from = StretchStart(s, offset), to = StretchEnd(s, offset + held);
+        nuint at = (from + step - 1) & ~(step - 1);
+        if (at >= offset || to - at < keep) return HeapStatus.OutOfMemory;
+        nuint end = at + keep, oldEnd = offset + held;
+#if BUDDYOS_HEAP_DEBUG
+        if (s->Checks != 0 && (!PoisonedRange(s, at, offset) || (end > oldEnd && !PoisonedRange(s, oldEnd, end))))
+            return HeapStatus.UseAfterFree;
+#endif
+        newHead = ClaimRange(s, at, offset, headFirst: true);
+        *SlackWord(s, offset) = TailMark;            // the old head is a piece of the new run now
+        if (end > oldEnd) ClaimRange(s, oldEnd, end, headFirst: false);
+        MoveBytesDown(s->Base + at, s->Base + offset, copy);
+        if (end < oldEnd) newHead = ShrinkInPlace(s, newHead, at, oldEnd - at, keep);
+        newOffset = at;
+        return HeapStatus.Ok;
+    }
+
+    /// <summary>The start of the stretch of free blocks that ends with the free block at <paramref name="at"/>.</summary>
+    private static nuint StretchStart(BuddyState* s, nuint at)
+    {
+        while (at > 0)
+        {
+            int k = LeafAt(s, at - 1, out nuint node);
+            if (!Test(s->Free, node)) break;
+            at = (at - 1) & ~(BuddyTree.BlockSize(s->MinShift, k) - 1);
+        }
+        return at;
+    }
+
+    /// <summary>The end of the stretch of free blocks that starts at <paramref name="at"/> (after a free block).</summary>
+    private static nuint StretchEnd(BuddyState* s, nuint at)
+    {
+        while (at < s->Size)
+        {
+            int k = LeafAt(s, at, out nuint node);
+            if (!Test(s->Free, node)) break;
+            at += BuddyTree.BlockSize(s->MinShift, k);
+        }
+        return at;
     }
 
     /// <summary>The allocation a tail piece (order, offset) belongs to: its head's offset and order, found by

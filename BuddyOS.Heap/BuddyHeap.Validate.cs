@@ -49,7 +49,7 @@ public unsafe partial struct BuddyHeap
             if (s->Trims && !isFree && order >= GranuleOrder && slackHere == TailMark)
             {
                 // A tail piece: the next piece of the open run, the size its decomposition says.
-                if (offset != runAt || runAt >= runEnd || order != PieceOrder(s, runEnd - runAt))
+                if (offset != runAt || runAt >= runEnd || runEnd - runAt < BlockSize(order))
                     return HeapViolation.At(ViolationKind.TrimmedRunBroken, offset, order);
                 held += BlockSize(order);
                 runAt += BlockSize(order);
@@ -86,9 +86,9 @@ public unsafe partial struct BuddyHeap
                 nuint slack = slackHere, asked = size - slack;
                 if (s->Trims && order >= GranuleOrder && asked > size)
                 {
-                    // A trimmed run's head: its request lies between its size and twice that, its tail follows.
+                    // A run's head: its tail pieces follow it up to its request rounded to the granule.
                     nuint kept = TrimmedBytes(asked);
-                    if (asked >= size << 1 || kept == size) return HeapViolation.At(ViolationKind.SlackOutOfRange, offset, order);
+                    if (asked > s->Size - offset || kept == size) return HeapViolation.At(ViolationKind.SlackOutOfRange, offset, order);
                     runAt = offset + size;
                     runEnd = offset + kept;
                     held += size;

@@ -155,19 +155,24 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
             int c = CacheClassFor(size, alignment);
             if (c >= 0) return AllocateObject(s, c, size, out block);
         }
-        HeapStatus status = TryAllocateBlock(size, alignment, out block);
+        // A trimming heap places a run in the best-fitting free stretch; what it does not take (bad arguments,
+        // alignments above the region's) goes to the lists, which name the error or place the block.
+        HeapStatus status;
+        if (s->Trims && (status = TryPlaceRun(size, alignment, out block)) != HeapStatus.OutOfMemory) return status;
+        status = TryAllocateBlock(size, alignment, out block);
         return status == HeapStatus.OutOfMemory && s->Slabs != null ? AllocateAfterFailure(size, alignment, out block) : status;
     }
 
-    /// <summary>When the lists have no block for a valid request: a trimmed run placed across free blocks, and
-    /// once the spare slabs went back to the buddy and merged, both again. Out of memory is the answer only then.</summary>
+    /// <summary>When nothing holds a valid request: the spare slabs go back to the buddy and merge, then both
+    /// placements again. Out of memory is the answer only then.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private HeapStatus AllocateAfterFailure(nuint size, nuint alignment, out byte* block)
     {
-        HeapStatus status = TryPlaceRun(size, alignment, out block);
-        if (status != HeapStatus.OutOfMemory || !ReleaseSpareSlabs(_s)) return status;
-        status = TryAllocateBlock(size, alignment, out block);
-        return status == HeapStatus.OutOfMemory ? TryPlaceRun(size, alignment, out block) : status;
+        block = null;
+        if (!ReleaseSpareSlabs(_s)) return HeapStatus.OutOfMemory;
+        HeapStatus status;
+        if (_s->Trims && (status = TryPlaceRun(size, alignment, out block)) != HeapStatus.OutOfMemory) return status;
+        return TryAllocateBlock(size, alignment, out block);
     }
 
     /// <summary>A buddy block for the request (TryAllocate without the object cache).</summary>
@@ -339,34 +344,55 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
     // ---------------------------------------------------------------- reallocation
 
     /// <summary>
-    /// Resizes a block. Shrinking always stays in place (the freed halves go back to the lists). Growing stays
-    /// in place when the block is the lower half at each order up to the new size and every buddy on the way
-    /// is free; otherwise the contents (the old requested size, or the new size if smaller) move to a new
-    /// block and the old one is freed. O(orders) plus the copy. As with C's realloc, an over-alignment asked
-    /// at allocation is not remembered: a block that stays in place keeps its address, a moved one is
-    /// naturally aligned to its new block size. Statuses: those of <see cref="Free"/> for
-    /// the pointer, those of <see cref="TryAllocate"/> for the size; on each, nothing changes and the old
-    /// block stays valid.
+    /// Resizes a block. Shrinking always stays in place (what it no longer needs goes back to the lists). Growing
+    /// stays in place when the bytes after it are free (with the object cache: any free blocks, which become
+    /// the run's tail; the pure buddy: the block is the lower half at each order up to the new size and every
+    /// buddy on the way is free); otherwise the contents (the old requested size, or the new size if smaller)
+    /// move to a new block and the old one is freed; when no free stretch holds the new size, a run may still
+    /// slide within the free blocks around it. O(orders) plus the copy (a move searches as TryAllocate does). As with C's realloc, an
+    /// over-alignment asked at allocation is not remembered: a block that stays in place keeps its address, a
+    /// moved one is 16-aligned (a slot), 256-aligned (a run) or naturally aligned to its block (the pure buddy).
+    /// Use the overload with an alignment to keep one. Statuses: those of <see cref="Free"/> for the pointer,
+    /// those of <see cref="TryAllocate"/> for the size; on each, nothing changes and the old block stays valid.
     /// </summary>
     public HeapStatus TryReallocate(byte* block, nuint newSize, out byte* newBlock)
+        => TryReallocate(block, newSize, 1, out newBlock);
+
+    /// <summary>
+    /// <see cref="TryReallocate(byte*, nuint, out byte*)"/> that keeps <paramref name="alignment"/> (Rust's
+    /// GlobalAlloc::realloc contract): in place only when the block's address honours it, a move allocates at it.
+    /// Statuses for the alignment are those of <see cref="TryAllocate"/>.
+    /// </summary>
+    public HeapStatus TryReallocate(byte* block, nuint newSize, nuint alignment, out byte* newBlock)
     {
         uint slab = SlabOf(_s, block);
-        if (slab != NoSlab) return ReallocateObject(_s, slab, (nuint)(block - _s->Base), newSize, out newBlock);
+        if (slab != NoSlab) return ReallocateObject(_s, slab, (nuint)(block - _s->Base), newSize, alignment, out newBlock);
         newBlock = null;
         HeapStatus status = LocateAllocation(block, out nuint offset, out int order, out nuint oldHeld, out nuint oldRequested);
         if (status != HeapStatus.Ok) return status;
-        status = OrderFor(newSize, 1, out int newOrder);
+        status = OrderFor(newSize, alignment, out int newOrder);
         if (status != HeapStatus.Ok) return status;
 
         BuddyState* s = _s;
         nuint newHeld = HeldFor(s, newOrder, newSize);
         int head = order;
+        if (((nuint)block & (alignment - 1)) != 0)
+            return ReallocateByMove(s, block, order, offset, oldHeld, oldRequested, newSize, alignment, out newBlock);
         if (newHeld > oldHeld)
         {
-            // In place only from a plain block whose buddies up to the new order are free; a run always moves.
-            if (oldHeld != BlockSize(order) || !TryGrowInPlace(order, newOrder, offset))
-                return ReallocateByMove(s, block, order, offset, oldHeld, oldRequested, newSize, out newBlock);
-            head = newHeld < BlockSize(newOrder) ? Carve(s, newOrder, offset, newHeld, headFirst: true) : newOrder;
+            // In place when the bytes after it are free: with trimming they become tail pieces, else only the
+            // buddies up to the new order may join.
+            if (s->Trims ? !TryGrowRun(s, order, offset, oldHeld, newHeld) : !TryGrowInPlace(order, newOrder, offset))
+            {
+                status = ReallocateByMove(s, block, order, offset, oldHeld, oldRequested, newSize, alignment, out newBlock);
+                if (status != HeapStatus.OutOfMemory || !s->Trims) return status;
+                // No other stretch holds it: the stretch around the run may.
+                status = TrySlideRun(s, order, offset, oldHeld, newHeld, alignment, oldRequested < newSize ? oldRequested : newSize,
+                    out offset, out head);
+                if (status != HeapStatus.Ok) return status;
+                block = s->Base + offset;
+            }
+            else if (!s->Trims) head = newOrder;
         }
         else if (newHeld < oldHeld)
         {
@@ -381,9 +407,9 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
 
     /// <summary>A reallocation that cannot stay in place: a new block, the contents copied, the old one freed.</summary>
     private HeapStatus ReallocateByMove(BuddyState* s, byte* block, int order, nuint offset, nuint oldHeld, nuint oldRequested,
-        nuint newSize, out byte* newBlock)
+        nuint newSize, nuint alignment, out byte* newBlock)
     {
-        HeapStatus status = TryAllocate(newSize, 1, out newBlock);
+        HeapStatus status = TryAllocate(newSize, alignment, out newBlock);
         if (status != HeapStatus.Ok) return status;
         CopyBytes(newBlock, block, oldRequested < newSize ? oldRequested : newSize);
         RemoveLive(s, oldHeld, oldRequested);

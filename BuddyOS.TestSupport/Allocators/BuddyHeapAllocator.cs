@@ -47,14 +47,9 @@ public unsafe struct BuddyHeapAllocator : IBenchAllocator
 
     public bool Free(byte* block, nuint size, nuint align) => _heap.Free(block) == HeapStatus.Ok;
 
-    // As Rust's default GlobalAlloc::realloc for alignments the heap's own realloc does not promise (a moved
-    // slot is 16-aligned): allocate at the alignment, copy, free.
+    // Rust's GlobalAlloc::realloc contract: the alignment is kept, in place or moved.
     public byte* Realloc(byte* block, nuint oldSize, nuint newSize, nuint align)
-    {
-        if (align <= 16 || !_objectCache)
-            return _heap.TryReallocate(block, newSize, out byte* moved) == HeapStatus.Ok ? moved : null;
-        return AlignedMove.Realloc(ref _heap, block, oldSize, newSize, align);
-    }
+        => _heap.TryReallocate(block, newSize, align, out byte* moved) == HeapStatus.Ok ? moved : null;
 
     public string? Validate()
     {

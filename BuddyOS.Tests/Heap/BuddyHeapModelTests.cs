@@ -181,35 +181,47 @@ public unsafe class BuddyHeapModelTests(ITestOutputHelper output)
                 int index = rng.Next(live.Count);
                 Live b = live[index];
                 nuint newSize = RandomSize();
-                HeapStatus st = f.Heap.TryReallocate((byte*)b.Address, newSize, out byte* q);
+                // Half the time the overload that keeps the block's alignment (Rust's realloc), else C's realloc.
+                nuint keep = rng.Next(2) == 0 ? b.Alignment : 1;
+                HeapStatus st = keep == 1 ? f.Heap.TryReallocate((byte*)b.Address, newSize, out byte* q)
+                    : f.Heap.TryReallocate((byte*)b.Address, newSize, keep, out q);
                 if (st == HeapStatus.OutOfMemory) { ooms++; Verify(b, b.Requested); continue; }
+                if (st == HeapStatus.AlignmentTooLarge)
+                {
+                    Check(keep > f.Heap.BaseAlignment && BlockFor(newSize, keep) > f.Heap.BaseAlignment, "alignment wrongly refused");
+                    Verify(b, b.Requested);
+                    continue;
+                }
                 Check(st == HeapStatus.Ok, $"reallocate -> {st}");
                 nuint kept = b.Requested < newSize ? b.Requested : newSize;
                 nuint oldBlock = b.Held;
                 bool moved = q != (byte*)b.Address;
-                if (moved)
+                // A run that slid into the free blocks around it overlaps where it was: it never held two blocks.
+                bool slid = moved && (nint)q < b.Address && (nint)q + (nint)HeldFor(newSize, keep) > b.Address;
+                if (moved && !slid)
                 {
                     // A move holds both blocks for a moment, and the peaks see it.
                     peakRequested = requested + newSize > peakRequested ? requested + newSize : peakRequested;
-                    peakHeld = held + HeldFor(newSize, 1) > peakHeld ? held + HeldFor(newSize, 1) : peakHeld;
+                    peakHeld = held + HeldFor(newSize, keep) > peakHeld ? held + HeldFor(newSize, keep) : peakHeld;
                 }
                 Remove(index);
                 // A slot stays in place exactly when the new size has the same class; a buddy block when it shrinks
                 // (and it stays a buddy block then, even below the cache's limit).
-                if (b.InSlab) Check(moved == (SlotFor(newSize, 1) != b.Held), "a slot moved within its class, or stayed outside it");
-                else if (TrimmedFor(newSize, 1) <= oldBlock) Check(!moved, "a shrinking reallocation moved");
-                nuint newHeld = moved ? HeldFor(newSize, 1) : b.InSlab ? b.Held : TrimmedFor(newSize, 1);
-                // In place, the block keeps its address and so any alignment; moved, it is naturally aligned to its
-                // new block size, or to its slot size's lowest bit (as with C's realloc, an over-alignment asked at
-                // allocation is not remembered). A trimmed block is aligned to its head, the largest power of two in it.
-                nuint head = (nuint)1 << BitOperations.Log2((ulong)TrimmedFor(newSize, 1));
+                if (b.InSlab) Check(moved == (SlotFor(newSize, keep) != b.Held), "a slot moved within its class, or stayed outside it");
+                else if (TrimmedFor(newSize, keep) <= oldBlock) Check(!moved, "a shrinking reallocation moved");
+                nuint newHeld = moved ? HeldFor(newSize, keep) : b.InSlab ? b.Held : TrimmedFor(newSize, keep);
+                // In place, the block keeps its address and so any alignment; moved, it is aligned to its slot
+                // size's lowest bit, to the 256-byte granule (a run of the object cache's heap) or naturally to its
+                // block size (the pure buddy): as with C's realloc, an over-alignment asked at allocation is not
+                // remembered by this overload.
+                nuint natural = objectCache ? 256 : BlockFor(newSize, 1);
                 nuint movedAlignment = SlotFor(newSize, 1) is var slot and not 0 ? slot & (0 - slot)
-                    : head < f.Heap.BaseAlignment ? head : f.Heap.BaseAlignment;
+                    : natural < f.Heap.BaseAlignment ? natural : f.Heap.BaseAlignment;
                 var nb = new Live
                 {
                     Address = (nint)q, Requested = newSize, Fill = b.Fill, BlockAlignment = 1,
-                    Alignment = moved ? movedAlignment : b.Alignment,
-                    Held = newHeld, InSlab = moved ? SlotFor(newSize, 1) != 0 : b.InSlab,
+                    Alignment = moved && keep == 1 ? movedAlignment : b.Alignment,
+                    Held = newHeld, InSlab = moved ? SlotFor(newSize, keep) != 0 : b.InSlab,
                 };
                 Verify(nb, kept);
                 Add(nb);

@@ -4,7 +4,8 @@ namespace BuddyOS.Tests.Heap;
 
 /// <summary>
 /// Trimmed blocks (a heap with the object cache): a buddy allocation keeps its request rounded up to 256 bytes and
-/// gives the rest of its power-of-two block back; a run placed across free blocks when no power of two is free.
+/// gives the rest of its power-of-two block back; a run goes to the smallest free stretch that holds it, across
+/// free blocks of any size.
 /// </summary>
 public unsafe class BuddyHeapTrimTests
 {
@@ -61,8 +62,9 @@ public unsafe class BuddyHeapTrimTests
     {
         using HeapFixture f = Cached();
         byte* a = f.Alloc(5000);
-        byte* b = f.Alloc(2000);                      // 2048: a plain block
-        byte* c = f.Alloc(7000);                      // 7168 = 4096 + 2048 + 1024
+        byte* b = f.Alloc(2000);                      // 2048, right after a: the one free stretch's first granule
+        byte* c = f.Alloc(7000);                      // 7168, right after b
+        Assert.True(b == a + 5120 && c == b + 2048, "runs are packed from the start of the stretch");
         foreach ((nint at, nint startAddress, nuint size) in new (nint, nint, nuint)[] { (4500, (nint)a, 5120), (5119, (nint)a, 5120), (7167, (nint)c, 7168), (6200, (nint)c, 7168) })
         {
             byte* start = (byte*)startAddress, probe = start + at;
@@ -72,8 +74,8 @@ public unsafe class BuddyHeapTrimTests
             Assert.Equal(size, block.Size);
             Assert.True(f.Heap.TryFindAllocatedBlock(probe, out byte* found) && found == start);
         }
-        Assert.True(f.Heap.TryFindBlock(a + 5120, out HeapBlock after));   // just past the run: the given-back tail
-        Assert.True(after.IsFree);
+        Assert.True(f.Heap.TryFindBlock(c + 7168, out HeapBlock after));   // just past the last run: free
+        Assert.True(after.IsFree && after.Start == c + 7168);
         var seen = new List<(nint, nuint)>();
         foreach (HeapBlock block in f.Heap.AllocatedBlocks()) seen.Add(((nint)block.Start, block.Size));
         Assert.Equal(new[] { ((nint)a, (nuint)5120), ((nint)b, (nuint)2048), ((nint)c, (nuint)7168) }.OrderBy(x => x.Item1), seen);
@@ -131,7 +133,7 @@ public unsafe class BuddyHeapTrimTests
         Assert.Equal(HeapStatus.Ok, f.Heap.Free(c));   // 32 KiB free in the middle, but as two 16 KiB blocks of different parents
         Assert.Equal((nuint)16384, f.Heap.GetStatistics().LargestFreeBlock);
         Assert.Equal(HeapStatus.Ok, f.Heap.TryAllocate(24000, 16, out byte* run));   // 24064 kept: 16 KiB head + 8 KiB (and 256) tail
-        Assert.True(run == b, "placed at the first free block of the head's order");
+        Assert.True(run == b, "placed in the one free stretch that holds it");
         Assert.Equal(HeapStatus.Ok, f.Heap.TryGetUsableSize(run, out nuint usable));
         Assert.Equal((nuint)24064, usable);
         new Span<byte>(run, 24000).Fill(0x33);
@@ -139,6 +141,77 @@ public unsafe class BuddyHeapTrimTests
         Assert.Equal(HeapStatus.OutOfMemory, f.Heap.TryAllocate(9000, 16, out _));   // 8 KiB - 256 left, no run fits
         Assert.Equal(HeapStatus.Ok, f.Heap.Free(run));
         foreach (byte* p in new[] { a, d }) Assert.Equal(HeapStatus.Ok, f.Heap.Free(p));
+        f.AssertWhole();
+    }
+
+    [Fact]
+    public void A_run_goes_to_the_smallest_stretch_that_holds_it()
+    {
+        const nuint Small = 64 * 1024;
+        using HeapFixture f = Cached(Small);
+        // Holes of 12 KiB at 0 and 6 KiB at 16 KiB, the rest taken.
+        byte* a = f.Alloc(12288), pinA = f.Alloc(4096), b = f.Alloc(6144), rest = f.Alloc(Small - 12288 - 4096 - 6144);
+        Assert.True(pinA == a + 12288 && b == pinA + 4096 && rest == b + 6144);
+        Assert.Equal(HeapStatus.Ok, f.Heap.Free(a));
+        Assert.Equal(HeapStatus.Ok, f.Heap.Free(b));
+        byte* p = f.Alloc(5000);                               // 5120: fits both; the 6 KiB hole is the better fit
+        Assert.True(p == b, "best fit: the smaller hole");
+        byte* q = f.Alloc(7000);                               // 7168: only the 12 KiB hole holds it
+        Assert.True(q == a);
+        f.AssertClean();
+        foreach (byte* x in new[] { p, q, pinA, rest }) Assert.Equal(HeapStatus.Ok, f.Heap.Free(x));
+        f.AssertWhole();
+    }
+
+    [Fact]
+    public void Reallocation_slides_a_run_into_the_free_blocks_around_it_when_no_stretch_elsewhere_holds_it()
+    {
+        const nuint Small = 64 * 1024;
+        using HeapFixture f = Cached(Small);
+        byte* a = f.Alloc(8192), x = f.Alloc(8192), b = f.Alloc(8192), rest = f.Alloc(Small - 3 * 8192);
+        Assert.True(x == a + 8192 && b == x + 8192 && rest == b + 8192);
+        for (int i = 0; i < 8192; i++) x[i] = (byte)(i * 13);
+        Assert.Equal(HeapStatus.Ok, f.Heap.Free(a));
+        Assert.Equal(HeapStatus.Ok, f.Heap.Free(b));           // 8 KiB free on each side of x, nothing else free
+        byte[] before = f.Snapshot();
+        Assert.Equal(HeapStatus.OutOfMemory, f.Heap.TryReallocate(x, 24577, out byte* none));   // 24832 > the 24 KiB stretch
+        Assert.True(none == null);
+        Assert.Equal(before, f.Snapshot());
+        Assert.Equal(HeapStatus.Ok, f.Heap.TryReallocate(x, 20000, out byte* moved));   // 20224 of the 24 KiB around it
+        Assert.True(moved == a, "slid down to the start of the stretch");
+        for (int i = 0; i < 8192; i++) Assert.Equal((byte)(i * 13), moved[i]);
+        Assert.Equal(HeapStatus.Ok, f.Heap.TryGetUsableSize(moved, out nuint usable));
+        Assert.Equal((nuint)20224, usable);
+        Assert.Equal(HeapStatus.InteriorPointer, f.Heap.Free(x));   // the old address is inside the run now
+        f.AssertClean();
+        Assert.True(f.Heap.TryFindBlock(moved + 20224, out HeapBlock after) && after.IsFree);   // the rest went back
+        Assert.Equal(HeapStatus.Ok, f.Heap.Free(moved));
+        Assert.Equal(HeapStatus.Ok, f.Heap.Free(rest));
+        f.AssertWhole();
+    }
+
+    [Theory]
+    [InlineData(64u)]
+    [InlineData(1024u)]
+    [InlineData(4096u)]
+    public void Reallocation_with_an_alignment_keeps_it_when_it_moves(uint alignment)
+    {
+        using HeapFixture f = Cached();
+        byte* p = f.Alloc(100, alignment);
+        byte* pin = f.Alloc(100, alignment);                 // no growth in place for p past a slot or its run
+        for (int i = 0; i < 100; i++) p[i] = (byte)(i + 1);
+        foreach (uint size in new uint[] { 700, 5000, 70000, 300 })
+        {
+            Assert.Equal(HeapStatus.Ok, f.Heap.TryReallocate(p, size, alignment, out byte* q));
+            Assert.True((nuint)q % alignment == 0, $"resized to {size}: {(nuint)q % alignment} past the alignment");
+            for (int i = 0; i < 100; i++) Assert.Equal((byte)(i + 1), q[i]);
+            p = q;
+            f.AssertClean();
+        }
+        Assert.Equal(HeapStatus.AlignmentNotPowerOfTwo, f.Heap.TryReallocate(p, 100, 48, out byte* bad));
+        Assert.True(bad == null);
+        Assert.Equal(HeapStatus.Ok, f.Heap.Free(p));
+        Assert.Equal(HeapStatus.Ok, f.Heap.Free(pin));
         f.AssertWhole();
     }
 
