@@ -293,19 +293,4 @@ public unsafe partial struct BuddyHeap
             count -= chunk;
         }
     }
-
-    /// <summary>Moves <paramref name="count"/> bytes to a lower address, the ranges possibly overlapping: front
-    /// to back in chunks no longer than the distance, so no chunk reads what an earlier one wrote.</summary>
-    internal static void MoveBytesDown(byte* destination, byte* source, nuint count)
-    {
-        nuint distance = (nuint)(source - destination);
-        while (count > 0)
-        {
-            nuint chunk = count < distance ? count : distance;
-            CopyBytes(destination, source, chunk);
-            destination += chunk;
-            source += chunk;
-            count -= chunk;
-        }
-    }
 }

@@ -264,17 +264,21 @@ public unsafe partial struct BuddyHeap
         }
     }
 
+    /// <summary>The free blocks smaller than a request that TryPlaceRun widens, at most: the bound on its search.</summary>
+    internal const int PlacementProbes = 8;
+
     /// <summary>
-    /// Where a trimming heap puts every buddy allocation: in the smallest free stretch (a maximal row of adjacent
-    /// free blocks) that holds the request rounded up to the granule from a granule (or the alignment, if larger)
-    /// on, at the stretch's first such address, tiled by the largest aligned blocks. Best fit over stretches, not
-    /// over power-of-two blocks, is what keeps a heap of kilobyte blocks dense: a 5000 B request takes 5120 B
-    /// wherever 5120 free bytes lie together, and the rest of a stretch stays whole. A stretch that long holds a
-    /// free block of at least half the largest power of two in the request (its blocks grow then shrink, each
-    /// size at most once a side), so only the free blocks of that order and above are tried as anchors; each is
-    /// widened over its free neighbours. An exact fit ends the search. Returns OutOfMemory, changing nothing,
-    /// when no stretch holds it or the request is not one it takes (a size up to the granule, an alignment above
-    /// the region's: the lists decide those). O(anchors x blocks per stretch x orders).
+    /// Where a trimming heap puts every buddy allocation: a good fit over free stretches (maximal rows of
+    /// adjacent free blocks), not over power-of-two blocks, which is what keeps a heap of kilobyte blocks dense.
+    /// First the free blocks too small to hold the request alone (those of at least half the largest power of
+    /// two in it: a stretch long enough holds one, its blocks growing then shrinking, each size at most once a
+    /// side) are widened over their free neighbours, at most <see cref="PlacementProbes"/> of them, and the
+    /// shortest stretch that holds the request wins: holes between live blocks fill first. Else the smallest
+    /// free block that holds it alone (the buddy's own choice, O(1)) is used, from the start of the stretch
+    /// it ends (the free blocks just before it go first). The run starts at the stretch's first granule (or
+    /// the alignment, if larger) and is tiled by the largest aligned blocks. Returns OutOfMemory, changing
+    /// nothing, when neither finds room or the request is not one it takes (a size up to the granule, an
+    /// alignment above the region's: the lists decide those). O(probes x blocks per stretch x orders).
     /// </summary>
     private HeapStatus TryPlaceRun(nuint size, nuint alignment, out byte* block)
     {
@@ -284,17 +288,19 @@ public unsafe partial struct BuddyHeap
             || (alignment & (alignment - 1)) != 0)
             return HeapStatus.OutOfMemory;
         nuint keep = TrimmedBytes(size), step = alignment > TrimGranule ? alignment : TrimGranule;
-        int low = PieceOrderAt(s, 0, keep) - 1;   // half the largest power of two in keep
-        if (low < GranuleOrder) low = GranuleOrder;
-        ulong orders = s->NonEmpty >> low;
+        int top = PieceOrderAt(s, 0, keep);                 // the largest power of two in keep
+        int whole = BuddyTree.OrderForBytes(s->MinShift, keep > step ? keep : step);   // a block that holds it alone, aligned
+        int low = top - 1 < GranuleOrder ? GranuleOrder : top - 1;
         nuint best = nuint.MaxValue, bestLength = nuint.MaxValue;
-        while (orders != 0 && bestLength != keep)
+        int probes = PlacementProbes;
+        ulong orders = whole > low ? (s->NonEmpty >> low) & ((1UL << (whole - low)) - 1) : 0;
+        while (orders != 0 && probes > 0 && bestLength != keep)
         {
             int k = low + Bits.TrailingZeros(orders);
             orders &= orders - 1;
             nuint anchorSize = BuddyTree.BlockSize(s->MinShift, k);
             FreeNode* sentinel = &s->Lists[k];
-            for (FreeNode* n = sentinel->Next; n != sentinel; n = n->Next)
+            for (FreeNode* n = sentinel->Next; n != sentinel && probes-- > 0; n = n->Next)
             {
                 nuint anchor = (nuint)((byte*)n - s->Base);
                 nuint from = StretchStart(s, anchor), to = StretchEnd(s, anchor + anchorSize);
@@ -305,7 +311,14 @@ public unsafe partial struct BuddyHeap
                 if (bestLength == keep) break;
             }
         }
-        if (best == nuint.MaxValue) return HeapStatus.OutOfMemory;
+        if (best == nuint.MaxValue)
+        {
+            int k = whole <= s->Top ? SmallestNonEmpty(s, whole) : -1;
+            if (k < 0) return HeapStatus.OutOfMemory;
+            nuint start = (nuint)((byte*)s->Lists[k].Next - s->Base);
+            nuint from = StretchStart(s, start), at = (from + step - 1) & ~(step - 1);
+            best = at < start && start + BuddyTree.BlockSize(s->MinShift, k) - at >= keep ? at : start;
+        }
 #if BUDDYOS_HEAP_DEBUG
         if (s->Checks != 0 && !PoisonedRange(s, best, best + keep)) return HeapStatus.UseAfterFree;
 #endif
@@ -313,38 +326,6 @@ public unsafe partial struct BuddyHeap
         s->Allocations++;
         AddLive(keep, RecordRequested(head, best, BuddyTree.BlockSize(s->MinShift, head), size));
         block = s->Base + best;
-        return HeapStatus.Ok;
-    }
-
-    /// <summary>
-    /// Grows the run at (head order, offset) from <paramref name="held"/> to <paramref name="keep"/> bytes within
-    /// its own free neighbourhood, realloc's last resort when neither the bytes after it nor any other free
-    /// stretch hold the new size: it slides down to the first granule (or alignment) of the free stretch before
-    /// it, taking the free blocks after it as needed, and its first <paramref name="copy"/> bytes move with it.
-    /// Realloc then fails only when the stretch around the block is too short as well. Returns the new offset and
-    /// head order, or OutOfMemory, changing nothing. O(blocks in the stretch x orders) plus the move.
-    /// </summary>
-    private static HeapStatus TrySlideRun(BuddyState* s, int head, nuint offset, nuint held, nuint keep, nuint alignment,
-        nuint copy, out nuint newOffset, out int newHead)
-    {
-        newOffset = offset;
-        newHead = head;
-        if (alignment > s->NaturalAlignmentLimit) return HeapStatus.OutOfMemory;   // offsets are not addresses then
-        nuint step = alignment > TrimGranule ? alignment : TrimGranule;
-        nuint from = StretchStart(s, offset), to = StretchEnd(s, offset + held);
-        nuint at = (from + step - 1) & ~(step - 1);
-        if (at >= offset || to - at < keep) return HeapStatus.OutOfMemory;
-        nuint end = at + keep, oldEnd = offset + held;
-#if BUDDYOS_HEAP_DEBUG
-        if (s->Checks != 0 && (!PoisonedRange(s, at, offset) || (end > oldEnd && !PoisonedRange(s, oldEnd, end))))
-            return HeapStatus.UseAfterFree;
-#endif
-        newHead = ClaimRange(s, at, offset, headFirst: true);
-        *SlackWord(s, offset) = TailMark;            // the old head is a piece of the new run now
-        if (end > oldEnd) ClaimRange(s, oldEnd, end, headFirst: false);
-        MoveBytesDown(s->Base + at, s->Base + offset, copy);
-        if (end < oldEnd) newHead = ShrinkInPlace(s, newHead, at, oldEnd - at, keep);
-        newOffset = at;
         return HeapStatus.Ok;
     }
 

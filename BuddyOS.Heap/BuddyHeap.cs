@@ -348,8 +348,8 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
     /// stays in place when the bytes after it are free (with the object cache: any free blocks, which become
     /// the run's tail; the pure buddy: the block is the lower half at each order up to the new size and every
     /// buddy on the way is free); otherwise the contents (the old requested size, or the new size if smaller)
-    /// move to a new block and the old one is freed; when no free stretch holds the new size, a run may still
-    /// slide within the free blocks around it. O(orders) plus the copy (a move searches as TryAllocate does). As with C's realloc, an
+    /// move to a new block and the old one is freed. O(orders) plus the copy (a move searches as TryAllocate
+    /// does). As with C's realloc, an
     /// over-alignment asked at allocation is not remembered: a block that stays in place keeps its address, a
     /// moved one is 16-aligned (a slot), 256-aligned (a run) or naturally aligned to its block (the pure buddy).
     /// Use the overload with an alignment to keep one. Statuses: those of <see cref="Free"/> for the pointer,
@@ -383,16 +383,8 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
             // In place when the bytes after it are free: with trimming they become tail pieces, else only the
             // buddies up to the new order may join.
             if (s->Trims ? !TryGrowRun(s, order, offset, oldHeld, newHeld) : !TryGrowInPlace(order, newOrder, offset))
-            {
-                status = ReallocateByMove(s, block, order, offset, oldHeld, oldRequested, newSize, alignment, out newBlock);
-                if (status != HeapStatus.OutOfMemory || !s->Trims) return status;
-                // No other stretch holds it: the stretch around the run may.
-                status = TrySlideRun(s, order, offset, oldHeld, newHeld, alignment, oldRequested < newSize ? oldRequested : newSize,
-                    out offset, out head);
-                if (status != HeapStatus.Ok) return status;
-                block = s->Base + offset;
-            }
-            else if (!s->Trims) head = newOrder;
+                return ReallocateByMove(s, block, order, offset, oldHeld, oldRequested, newSize, alignment, out newBlock);
+            if (!s->Trims) head = newOrder;
         }
         else if (newHeld < oldHeld)
         {

@@ -163,33 +163,6 @@ public unsafe class BuddyHeapTrimTests
         f.AssertWhole();
     }
 
-    [Fact]
-    public void Reallocation_slides_a_run_into_the_free_blocks_around_it_when_no_stretch_elsewhere_holds_it()
-    {
-        const nuint Small = 64 * 1024;
-        using HeapFixture f = Cached(Small);
-        byte* a = f.Alloc(8192), x = f.Alloc(8192), b = f.Alloc(8192), rest = f.Alloc(Small - 3 * 8192);
-        Assert.True(x == a + 8192 && b == x + 8192 && rest == b + 8192);
-        for (int i = 0; i < 8192; i++) x[i] = (byte)(i * 13);
-        Assert.Equal(HeapStatus.Ok, f.Heap.Free(a));
-        Assert.Equal(HeapStatus.Ok, f.Heap.Free(b));           // 8 KiB free on each side of x, nothing else free
-        byte[] before = f.Snapshot();
-        Assert.Equal(HeapStatus.OutOfMemory, f.Heap.TryReallocate(x, 24577, out byte* none));   // 24832 > the 24 KiB stretch
-        Assert.True(none == null);
-        Assert.Equal(before, f.Snapshot());
-        Assert.Equal(HeapStatus.Ok, f.Heap.TryReallocate(x, 20000, out byte* moved));   // 20224 of the 24 KiB around it
-        Assert.True(moved == a, "slid down to the start of the stretch");
-        for (int i = 0; i < 8192; i++) Assert.Equal((byte)(i * 13), moved[i]);
-        Assert.Equal(HeapStatus.Ok, f.Heap.TryGetUsableSize(moved, out nuint usable));
-        Assert.Equal((nuint)20224, usable);
-        Assert.Equal(HeapStatus.InteriorPointer, f.Heap.Free(x));   // the old address is inside the run now
-        f.AssertClean();
-        Assert.True(f.Heap.TryFindBlock(moved + 20224, out HeapBlock after) && after.IsFree);   // the rest went back
-        Assert.Equal(HeapStatus.Ok, f.Heap.Free(moved));
-        Assert.Equal(HeapStatus.Ok, f.Heap.Free(rest));
-        f.AssertWhole();
-    }
-
     [Theory]
     [InlineData(64u)]
     [InlineData(1024u)]
