@@ -157,7 +157,7 @@ public unsafe partial struct BuddyHeap
     private static HeapStatus ReleaseAllocation(BuddyState* s, int head, nuint offset, nuint held)
     {
         nuint at = offset, end = offset + held;
-        for (int k = head; at < end; k = LeafAt(s, at, out _))
+        for (int k = head; at < end; k = LeafStartingAt(s, at, out _))
         {
             nuint size = BuddyTree.BlockSize(s->MinShift, k);
 #if BUDDYOS_HEAP_DEBUG
@@ -189,7 +189,7 @@ public unsafe partial struct BuddyHeap
     {
         nuint at = offset, end = offset + held, cut = offset + keep;
         int newHead = head;
-        for (int k = head; at < end; k = LeafAt(s, at, out _))
+        for (int k = head; at < end; k = LeafStartingAt(s, at, out _))
         {
             nuint size = BuddyTree.BlockSize(s->MinShift, k);
             if (at + size <= cut)
@@ -233,15 +233,49 @@ public unsafe partial struct BuddyHeap
         return order;
     }
 
+    /// <summary>The leaf block that starts at the block boundary <paramref name="at"/> (the end of a block, or 0),
+    /// found downward from the largest order <paramref name="at"/> is aligned to: a leaf starting there can be no
+    /// larger, so every node above it on the way is split. Usually one or two bit tests.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int LeafStartingAt(BuddyState* s, nuint at, out nuint node)
+    {
+        int top = s->Top, minShift = s->MinShift;
+        int k = at == 0 ? top : Bits.TrailingZeros((ulong)at) - minShift;
+        if (k > top) k = top;
+        node = BuddyTree.NodeOf(top, minShift, k, at);
+        while (k > 0 && Test(s->Split, node))
+        {
+            node <<= 1;   // the lower child: it starts at the same offset
+            k--;
+        }
+        return k;
+    }
+
+    /// <summary>The leaf block that ends at the block boundary <paramref name="at"/> (above 0), downward from the
+    /// largest order <paramref name="at"/> is aligned to, as <see cref="LeafStartingAt"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int LeafEndingAt(BuddyState* s, nuint at, out nuint node)
+    {
+        int top = s->Top, minShift = s->MinShift;
+        int k = Bits.TrailingZeros((ulong)at) - minShift;
+        if (k > top) k = top;
+        node = BuddyTree.NodeOf(top, minShift, k, at - 1);
+        while (k > 0 && Test(s->Split, node))
+        {
+            node = (node << 1) | 1;   // the upper child: it ends at the same offset
+            k--;
+        }
+        return k;
+    }
+
     /// <summary>True when every byte of [at, end) lies in free blocks. O(orders) per free block met.</summary>
     private static bool RangeFree(BuddyState* s, nuint at, nuint end)
     {
         while (at < end)
         {
-            int k = LeafAt(s, at, out nuint node);
+            int k = LeafStartingAt(s, at, out nuint node);
             if (!Test(s->Free, node)) return false;
-            nuint size = BuddyTree.BlockSize(s->MinShift, k);
-            at = (at & ~(size - 1)) + size;
+            at += BuddyTree.BlockSize(s->MinShift, k);
         }
         return true;
     }
@@ -276,9 +310,11 @@ public unsafe partial struct BuddyHeap
     /// shortest stretch that holds the request wins: holes between live blocks fill first. Else the smallest
     /// free block that holds it alone (the buddy's own choice, O(1)) is used, from the start of the stretch
     /// it ends (the free blocks just before it go first). The run starts at the stretch's first granule (or
-    /// the alignment, if larger) and is tiled by the largest aligned blocks. Returns OutOfMemory, changing
-    /// nothing, when neither finds room or the request is not one it takes (a size up to the granule, an
-    /// alignment above the region's: the lists decide those). O(probes x blocks per stretch x orders).
+    /// the alignment, if larger) and is tiled by the largest aligned blocks. Each widening step finds the next
+    /// leaf downward from its alignment (one or two bit tests, usually). Returns OutOfMemory, changing nothing,
+    /// when neither finds room or the request is not one it takes (a size up to the granule, an alignment above
+    /// the region's: the lists decide those). O(probes x blocks per stretch x orders); a stretch has at most
+    /// about twice the orders blocks (they grow, then shrink).
     /// </summary>
     private HeapStatus TryPlaceRun(nuint size, nuint alignment, out byte* block)
     {
@@ -303,7 +339,7 @@ public unsafe partial struct BuddyHeap
             for (FreeNode* n = sentinel->Next; n != sentinel && probes-- > 0; n = n->Next)
             {
                 nuint anchor = (nuint)((byte*)n - s->Base);
-                nuint from = StretchStart(s, anchor), to = StretchEnd(s, anchor + anchorSize);
+                nuint from = StretchStart(s, anchor, 0), to = StretchEnd(s, anchor + anchorSize, s->Size);
                 nuint at = (from + step - 1) & ~(step - 1);
                 if (at >= to || to - at < keep || to - from >= bestLength) continue;
                 best = at;
@@ -316,7 +352,7 @@ public unsafe partial struct BuddyHeap
             int k = whole <= s->Top ? SmallestNonEmpty(s, whole) : -1;
             if (k < 0) return HeapStatus.OutOfMemory;
             nuint start = (nuint)((byte*)s->Lists[k].Next - s->Base);
-            nuint from = StretchStart(s, start), at = (from + step - 1) & ~(step - 1);
+            nuint from = StretchStart(s, start, start > keep ? start - keep : 0), at = (from + step - 1) & ~(step - 1);
             best = at < start && start + BuddyTree.BlockSize(s->MinShift, k) - at >= keep ? at : start;
         }
 #if BUDDYOS_HEAP_DEBUG
@@ -329,24 +365,27 @@ public unsafe partial struct BuddyHeap
         return HeapStatus.Ok;
     }
 
-    /// <summary>The start of the stretch of free blocks that ends with the free block at <paramref name="at"/>.</summary>
-    private static nuint StretchStart(BuddyState* s, nuint at)
+    /// <summary>The start of the stretch of free blocks that ends with the free block at <paramref name="at"/>, or
+    /// the first block boundary at or below <paramref name="limit"/> it reaches: the widening stops there.</summary>
+    private static nuint StretchStart(BuddyState* s, nuint at, nuint limit)
     {
-        while (at > 0)
+        while (at > limit)
         {
-            int k = LeafAt(s, at - 1, out nuint node);
+            int k = LeafEndingAt(s, at, out nuint node);
             if (!Test(s->Free, node)) break;
-            at = (at - 1) & ~(BuddyTree.BlockSize(s->MinShift, k) - 1);
+            at -= BuddyTree.BlockSize(s->MinShift, k);
         }
         return at;
     }
 
-    /// <summary>The end of the stretch of free blocks that starts at <paramref name="at"/> (after a free block).</summary>
-    private static nuint StretchEnd(BuddyState* s, nuint at)
+    /// <summary>The end of the stretch of free blocks that starts at <paramref name="at"/> (after a free block), or
+    /// the first block boundary at or past <paramref name="limit"/> it reaches.</summary>
+    private static nuint StretchEnd(BuddyState* s, nuint at, nuint limit)
     {
-        while (at < s->Size)
+        if (limit > s->Size) limit = s->Size;
+        while (at < limit)
         {
-            int k = LeafAt(s, at, out nuint node);
+            int k = LeafStartingAt(s, at, out nuint node);
             if (!Test(s->Free, node)) break;
             at += BuddyTree.BlockSize(s->MinShift, k);
         }
@@ -360,8 +399,8 @@ public unsafe partial struct BuddyHeap
         headOrder = -1;
         while (offset > 0)
         {
-            int k = LeafAt(s, offset - 1, out _);
-            nuint start = (offset - 1) & ~(BuddyTree.BlockSize(s->MinShift, k) - 1);
+            int k = LeafEndingAt(s, offset, out _);
+            nuint start = offset - BuddyTree.BlockSize(s->MinShift, k);
             offset = start;
             if (!IsTailPiece(s, k, start))
             {
