@@ -299,7 +299,7 @@ public unsafe partial struct BuddyHeap
     }
 
     /// <summary>The free blocks smaller than a request that TryPlaceRun widens, at most: the bound on its search.</summary>
-    internal const int PlacementProbes = 8;
+    internal const int PlacementProbes = 12;
 
     /// <summary>
     /// Where a trimming heap puts every buddy allocation: a good fit over free stretches (maximal rows of
@@ -313,10 +313,12 @@ public unsafe partial struct BuddyHeap
     /// the alignment, if larger) and is tiled by the largest aligned blocks. Each widening step finds the next
     /// leaf downward from its alignment (one or two bit tests, usually). Returns OutOfMemory, changing nothing,
     /// when neither finds room or the request is not one it takes (a size up to the granule, an alignment above
-    /// the region's: the lists decide those). O(probes x blocks per stretch x orders); a stretch has at most
-    /// about twice the orders blocks (they grow, then shrink).
+    /// the region's: the lists decide those), or, with <paramref name="holesOnly"/>, when no probed stretch
+    /// fits but one that touches [<paramref name="besideStart"/>, <paramref name="besideEnd"/>). O(probes x blocks per stretch x orders); a stretch has at most about twice the orders blocks (they
+    /// grow, then shrink).
     /// </summary>
-    private HeapStatus TryPlaceRun(nuint size, nuint alignment, out byte* block)
+    private HeapStatus TryPlaceRun(nuint size, nuint alignment, out byte* block, bool holesOnly = false, nuint besideStart = 0,
+        nuint besideEnd = 0)
     {
         block = null;
         BuddyState* s = _s;
@@ -342,6 +344,7 @@ public unsafe partial struct BuddyHeap
                 nuint from = StretchStart(s, anchor, 0), to = StretchEnd(s, anchor + anchorSize, s->Size);
                 nuint at = (from + step - 1) & ~(step - 1);
                 if (at >= to || to - at < keep || to - from >= bestLength) continue;
+                if (holesOnly && (from == besideEnd || to == besideStart)) continue;   // the stretch around the block itself
                 best = at;
                 bestLength = to - from;
                 if (bestLength == keep) break;
@@ -349,6 +352,7 @@ public unsafe partial struct BuddyHeap
         }
         if (best == nuint.MaxValue)
         {
+            if (holesOnly) return HeapStatus.OutOfMemory;
             int k = whole <= s->Top ? SmallestNonEmpty(s, whole) : -1;
             if (k < 0) return HeapStatus.OutOfMemory;
             nuint start = (nuint)((byte*)s->Lists[k].Next - s->Base);

@@ -163,6 +163,28 @@ public unsafe class BuddyHeapTrimTests
         f.AssertWhole();
     }
 
+    [Fact]
+    public void A_shrinking_run_moves_into_a_hole_that_fits_it_and_stays_when_none_does()
+    {
+        const nuint Small = 64 * 1024;
+        using HeapFixture f = Cached(Small);
+        byte* hole = f.Alloc(6144), pin = f.Alloc(4096), p = f.Alloc(16384), rest = f.Alloc(Small - 6144 - 4096 - 16384);
+        Assert.True(pin == hole + 6144 && p == pin + 4096 && rest == p + 16384);
+        for (int i = 0; i < 16384; i++) p[i] = (byte)(i * 3);
+        Assert.Equal(HeapStatus.Ok, f.Heap.TryReallocate(p, 15000, out byte* q));   // no hole yet: in place
+        Assert.True(q == p, "no free hole: shrinks in place");
+        Assert.Equal(HeapStatus.Ok, f.Heap.Free(hole));                              // a 6 KiB hole below the pin
+        Assert.Equal(HeapStatus.Ok, f.Heap.TryReallocate(p, 5000, out q));           // 5120 fits the hole
+        Assert.True(q == hole, "moved into the hole");
+        for (int i = 0; i < 5000; i++) Assert.Equal((byte)(i * 3), q[i]);
+        Assert.Equal(HeapStatus.Ok, f.Heap.TryGetUsableSize(q, out nuint usable));
+        Assert.Equal((nuint)5120, usable);
+        Assert.Equal(HeapStatus.DoubleFree, f.Heap.Free(p));                        // where it was is free again
+        f.AssertClean();
+        foreach (byte* x in new[] { q, pin, rest }) Assert.Equal(HeapStatus.Ok, f.Heap.Free(x));
+        f.AssertWhole();
+    }
+
     [Theory]
     [InlineData(64u)]
     [InlineData(1024u)]
