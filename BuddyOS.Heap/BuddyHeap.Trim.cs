@@ -340,8 +340,12 @@ public unsafe partial struct BuddyHeap
             FreeNode* sentinel = &s->Lists[k];
             for (FreeNode* n = sentinel->Next; n != sentinel && probes-- > 0; n = n->Next)
             {
+                // A stretch as long as the best so far loses: widening stops once it is that long.
                 nuint anchor = (nuint)((byte*)n - s->Base);
-                nuint from = StretchStart(s, anchor, 0), to = StretchEnd(s, anchor + anchorSize, s->Size);
+                nuint budget = bestLength < s->Size ? bestLength : s->Size;
+                nuint to = StretchEnd(s, anchor + anchorSize, anchor + budget);
+                if (to - anchor >= budget) continue;
+                nuint from = StretchStart(s, anchor, to > budget ? to - budget : 0);
                 nuint at = (from + step - 1) & ~(step - 1);
                 if (at >= to || to - at < keep || to - from >= bestLength) continue;
                 if (holesOnly && (from == besideEnd || to == besideStart)) continue;   // the stretch around the block itself
