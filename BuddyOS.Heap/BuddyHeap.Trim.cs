@@ -12,9 +12,9 @@ namespace BuddyOS.Heap;
 // - each tail piece's slack entry holds TailMark (2^63), which neither a plain slack (below the block size) nor
 //   a head's negative slack (above -2^62) can equal: a pointer to a tail piece is an interior pointer.
 // Free, shrink and the walks follow the leaves from the head; they never assume how the run was cut. A new
-// run goes to the smallest stretch of adjacent free blocks that holds it (TryPlaceRun), and a run grows in
-// place by claiming the free blocks after it: the heap fails only when no stretch of free blocks is long
-// enough, not when no power of two is free.
+// run goes to a well-fitting stretch of adjacent free blocks (TryPlaceRun), a run grows in place by claiming
+// the free blocks after it, and a shrinking run moves into a hole that fits it: the heap fails when no stretch
+// it finds is long enough, not when no power of two is free.
 public unsafe partial struct BuddyHeap
 {
     /// <summary>The granule of a trimmed block: a heap with the object cache keeps a buddy allocation's request

@@ -344,7 +344,8 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
     // ---------------------------------------------------------------- reallocation
 
     /// <summary>
-    /// Resizes a block. Shrinking always stays in place (what it no longer needs goes back to the lists). Growing
+    /// Resizes a block. Shrinking stays in place (what it no longer needs goes back to the lists), except that a
+    /// trimmed run moves into a free hole that holds it, when one is found away from the run itself. Growing
     /// stays in place when the bytes after it are free (with the object cache: any free blocks, which become
     /// the run's tail; the pure buddy: the block is the lower half at each order up to the new size and every
     /// buddy on the way is free); otherwise the contents (the old requested size, or the new size if smaller)
