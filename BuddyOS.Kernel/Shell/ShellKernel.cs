@@ -180,6 +180,12 @@ namespace BuddyOS.Kernel.Shell
             Console.WriteDecimal((ulong)b.Size);
             if (b.Order < 0)
                 Console.WriteLine(" bytes, a slot of the object cache)");   // a slab slot has no buddy order
+            else if ((ulong)b.Size != (16UL << b.Order))
+            {
+                Console.Write(" bytes, a trimmed run: a head of order ");   // the request rounded to 256 B, in pieces
+                Console.WriteDecimal((ulong)b.Order);
+                Console.WriteLine(" and tail pieces)");
+            }
             else
             {
                 Console.Write(" bytes, order ");

@@ -118,6 +118,12 @@ public sealed partial class KernelShellTests
             var block = alloc.Contains("block of 112 bytes") ? 112 : 128;
             Expect(free.Trim() == $"free {address}: freed a block of {block} bytes\nfree {address}: DoubleFree (nothing changed)",
                 "free of the alloc'd block, then a double free refused with its status", free);
+            // Above the cache's 512 B: a run that keeps 5000 B rounded to 256 (the pure buddy: an 8 KiB block).
+            var large = shell.Run("alloc 5000");
+            var l = Regex.Match(large, @"^allocated 5000 bytes at (?<address>0x[0-9A-F]+) \(block of (?<size>5120) bytes, a trimmed run: a head of order \d+ and tail pieces\)$|^allocated 5000 bytes at (?<address>0x[0-9A-F]+) \(block of (?<size>8192) bytes, order 9\)$", RegexOptions.Multiline);
+            Expect(l.Success, "alloc 5000: a 5120-byte trimmed run (or the pure buddy's 8 KiB block)", large);
+            var freeLarge = shell.Run($"free {l.Groups["address"].Value}");
+            Expect(freeLarge.Trim() == $"free {l.Groups["address"].Value}: freed a block of {l.Groups["size"].Value} bytes", "free of the run", freeLarge);
             var foreign = shell.Run("free 0x1000");
             Expect(foreign.Trim() == "free 0x0000001000: ForeignPointer (nothing changed)", "a pointer outside the heap", foreign);
             var misaligned = shell.Run("free 0x8000000008");
