@@ -23,20 +23,23 @@ public unsafe class BuddyHeapModelTests(ITestOutputHelper output)
         public byte Fill;
     }
 
-    public static TheoryData<int, uint, bool> Runs()
+    public static TheoryData<int, uint, bool, bool> Runs()
     {
         // Four seeds x 250,000 operations = 1,000,000 in the default run, on two region alignments, for the pure
-        // buddy and for the buddy with its object cache each.
-        var data = new TheoryData<int, uint, bool>();
+        // buddy and for the buddy with its object cache each, every debug check on; and two more seeds with the
+        // checks off, the paths a kernel without heap.checks=on runs.
+        var data = new TheoryData<int, uint, bool, bool>();
         string? replay = Environment.GetEnvironmentVariable("BUDDYOS_SEED");
-        if (replay != null) { data.Add(int.Parse(replay), 4096, false); data.Add(int.Parse(replay), 4096, true); return data; }
+        if (replay != null) { data.Add(int.Parse(replay), 4096, false, true); data.Add(int.Parse(replay), 4096, true, true); return data; }
         foreach (bool cache in new[] { false, true })
         {
-            data.Add(1, 0, cache);
-            data.Add(2, 4096, cache);
-            data.Add(3, 0, cache);
-            data.Add(4, 4096, cache);
+            data.Add(1, 0, cache, true);
+            data.Add(2, 4096, cache, true);
+            data.Add(3, 0, cache, true);
+            data.Add(4, 4096, cache, true);
+            data.Add(5, 4096, cache, false);
         }
+        data.Add(6, 0, true, false);
         return data;
     }
 
@@ -45,11 +48,11 @@ public unsafe class BuddyHeapModelTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Runs))]
-    public void Random_operations_match_the_reference_model(int seed, uint regionAlignment, bool objectCache)
+    public void Random_operations_match_the_reference_model(int seed, uint regionAlignment, bool objectCache, bool checks)
     {
         const int Steps = 250_000;
         const nuint Size = 1u << 20;
-        using var f = new HeapFixture(Size, 17, regionAlignment, objectCache);
+        using var f = new HeapFixture(Size, 17, regionAlignment, objectCache, checks);
         var rng = new Random(seed);
         var live = new List<Live>();
         var byAddress = new SortedList<nint, Live>();
