@@ -149,7 +149,7 @@ public unsafe partial struct BuddyHeap
         if (++p->Live == c->Capacity) UnlinkSlab(s, c, page);
         c->Live++;
         s->Allocations++;
-        AddLive(c->Size, RecordRequested(c->SlackOrder, offset, c->Size, size));
+        AddLive(c->Size, RecordSlotRequested(s, c, offset, size));
         block = s->Base + offset;
         return HeapStatus.Ok;
     }
@@ -236,7 +236,7 @@ public unsafe partial struct BuddyHeap
         if (status != HeapStatus.Ok) return status;
         SlabPage* p = &s->Slabs[page];
         (&p->Used0)[slot >> 6] &= ~(1UL << (int)(slot & 63));
-        RemoveLive(c->Size, RequestedOf(c->SlackOrder, offset, c->Size));
+        RemoveLive(c->Size, SlotRequestedOf(s, c, offset));
 #if BUDDYOS_HEAP_DEBUG
         if ((s->Checks & (byte)HeapChecks.Poison) != 0) Poison(s->Base + offset, c->Size);
 #endif
@@ -264,7 +264,7 @@ public unsafe partial struct BuddyHeap
         if (status != HeapStatus.Ok) return status;
         status = OrderFor(newSize, alignment, out _);
         if (status != HeapStatus.Ok) return status;
-        nuint oldRequested = RequestedOf(c->SlackOrder, offset, c->Size);
+        nuint oldRequested = SlotRequestedOf(s, c, offset);
         byte* block = s->Base + offset;
         // In place when the new size rounds to this slot's class (which the alignment's class choice may skip
         // past: then it stays only if the address honours the alignment) and the slot is aligned enough.
@@ -272,7 +272,7 @@ public unsafe partial struct BuddyHeap
         if (fits >= 0 && SlabClassSize(fits) == (int)c->Size && ((nuint)block & (alignment - 1)) == 0)
         {
             RemoveLive(c->Size, oldRequested);
-            AddLive(c->Size, RecordRequested(c->SlackOrder, offset, c->Size, newSize));
+            AddLive(c->Size, RecordSlotRequested(s, c, offset, newSize));
             s->Reallocations++;
             newBlock = block;
             return HeapStatus.Ok;
@@ -285,6 +285,33 @@ public unsafe partial struct BuddyHeap
         s->Frees--;
         s->Reallocations++;
         return HeapStatus.Ok;
+    }
+
+    // A slot's requested size, in the slack store without its general width switch: a heap with the cache has
+    // 16-byte minimum blocks and 4-bit entries (BuddyState.Compute), so a slot's entry is the nibble of its first
+    // minimum block (offset >> 5, the half offset bit 4 says), or a whole byte for a 32-aligned class.
+
+    /// <summary>Records a slot's requested size; returns what the statistics count for it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nuint RecordSlotRequested(BuddyState* s, SlabClass* c, nuint offset, nuint size)
+    {
+        if (!s->ExactRequested) return c->Size;
+        byte* at = s->Slack + (offset >> 5);
+        uint slack = c->Size - (uint)size;
+        if (c->SlackOrder != 0) *at = (byte)slack;
+        else if ((offset & 16) != 0) *at = (byte)((*at & 0x0Fu) | (slack << 4));
+        else *at = (byte)((*at & 0xF0u) | slack);
+        return size;
+    }
+
+    /// <summary>A live slot's requested size (its class size without the slack store).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nuint SlotRequestedOf(BuddyState* s, SlabClass* c, nuint offset)
+    {
+        if (!s->ExactRequested) return c->Size;
+        uint entry = s->Slack[offset >> 5];
+        uint slack = c->SlackOrder != 0 ? entry : (offset & 16) != 0 ? entry >> 4 : entry & 0xF;
+        return c->Size - slack;
     }
 
     /// <summary>The slab that holds region offset <paramref name="offset"/> (below the region size), or NoSlab. O(1).</summary>

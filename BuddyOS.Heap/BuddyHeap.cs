@@ -481,7 +481,7 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
         {
             nuint at = (nuint)(block - s->Base);
             HeapStatus found = LocateObject(s, slab, at, out SlabClass* c, out _);
-            if (found == HeapStatus.Ok) requestedSize = RequestedOf(c->SlackOrder, at, c->Size);
+            if (found == HeapStatus.Ok) requestedSize = SlotRequestedOf(s, c, at);
             return found;
         }
         HeapStatus status = LocateAllocation(block, out _, out _, out _, out nuint requested);
