@@ -5,8 +5,8 @@ namespace BuddyOS.Heap;
 /// <summary>One size class of the object cache: its geometry and its slabs.</summary>
 internal struct SlabClass
 {
-    public uint Partial;      // first slab with both live objects and free slots, or BuddyHeap.NoSlab
-    public uint Spare;        // one empty slab kept back, so an allocate/free pair does not split and merge
+    public uint Partial;      // first listed slab: those with both live objects and free slots, and the spare; or BuddyHeap.NoSlab
+    public uint Spare;        // the one empty slab kept (listed), so an allocate/free pair does not split and merge
     public uint Size;         // object size in bytes
     public uint Capacity;     // objects per slab
     public ulong Magic;       // floor(2^32 / Size) + 1: slot = (offset in slab * Magic) >> 32, exact below 4 KiB
@@ -136,16 +136,13 @@ public unsafe partial struct BuddyHeap
 #if BUDDYOS_HEAP_DEBUG
         if ((s->Checks & (byte)HeapChecks.Poison) != 0 && !PoisonIntact(s->Base + offset, c->Size))
         {
-            if (p->Live == 0)
-            {
-                UnlinkSlab(s, c, page);                  // an empty slab goes back to being the spare
-                c->Spare = page;
-            }
+            if (p->Live == 0) c->Spare = page;          // an empty slab stays listed, as the spare
             block = null;
             return HeapStatus.UseAfterFree;
         }
 #endif
         used[w] |= 1UL << bit;
+        if (p->Live == 0) c->Spare = NoSlab;            // the spare (the one empty slab listed) is in use again
         if (++p->Live == c->Capacity) UnlinkSlab(s, c, page);
         c->Live++;
         s->Allocations++;
@@ -154,33 +151,27 @@ public unsafe partial struct BuddyHeap
         return HeapStatus.Ok;
     }
 
-    /// <summary>Puts a slab with room at the head of the class's list: the spare, else a new buddy block
-    /// (after returning every spare slab to the buddy, when the buddy is out of memory).</summary>
+    /// <summary>Lists a new slab for a class whose list is empty: a buddy block (after returning every spare slab
+    /// to the buddy, when the buddy is out of memory). A class's spare is always on its list, so an empty list
+    /// means it has none.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private HeapStatus NewPartialSlab(BuddyState* s, SlabClass* c, int index, out uint page)
     {
-        page = c->Spare;
-        if (page != NoSlab)
-        {
-            c->Spare = NoSlab;
-        }
-        else
-        {
-            int order = SlabShift - s->MinShift;
-            HeapStatus status = TakeBlock(s, order, out nuint offset);
-            if (status == HeapStatus.OutOfMemory && ReleaseSpareSlabs(s)) status = TakeBlock(s, order, out offset);
-            if (status != HeapStatus.Ok) return status;
-            page = (uint)(offset >> SlabShift);
-            SlabPage* p = &s->Slabs[page];
-            ulong* used = &p->Used0;
-            for (int w = 0; w < 4; w++) used[w] = PastCapacity(c->Capacity, w);
-            p->Live = 0;
-            p->Class = (byte)(index + 1);
-            c->Slabs++;
+        page = NoSlab;
+        int order = SlabShift - s->MinShift;
+        HeapStatus status = TakeBlock(s, order, out nuint offset);
+        if (status == HeapStatus.OutOfMemory && ReleaseSpareSlabs(s)) status = TakeBlock(s, order, out offset);
+        if (status != HeapStatus.Ok) return status;
+        page = (uint)(offset >> SlabShift);
+        SlabPage* p = &s->Slabs[page];
+        ulong* used = &p->Used0;
+        for (int w = 0; w < 4; w++) used[w] = PastCapacity(c->Capacity, w);
+        p->Live = 0;
+        p->Class = (byte)(index + 1);
+        c->Slabs++;
 #if BUDDYOS_HEAP_DEBUG
-            if ((s->Checks & (byte)HeapChecks.Poison) != 0) Poison(s->Base + offset, LinkBytes);   // slots are poisoned whole
+        if ((s->Checks & (byte)HeapChecks.Poison) != 0) Poison(s->Base + offset, LinkBytes);   // slots are poisoned whole
 #endif
-        }
         LinkSlab(s, c, page);
         return HeapStatus.Ok;
     }
@@ -200,6 +191,7 @@ public unsafe partial struct BuddyHeap
         {
             SlabClass* c = &s->Classes[i];
             if (c->Spare == NoSlab) continue;
+            UnlinkSlab(s, c, c->Spare);
             ReturnSlab(s, c, c->Spare);
             c->Spare = NoSlab;
             any = true;
@@ -247,13 +239,20 @@ public unsafe partial struct BuddyHeap
         return HeapStatus.Ok;
     }
 
-    /// <summary>An emptied slab leaves its list: it becomes the class's spare, or goes back to the buddy.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    /// <summary>An emptied slab becomes the class's spare where it is on the list (an allocate/free pair on an
+    /// empty class then touches no list), or, when the class has one, leaves the list and goes back to the buddy.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RetireSlab(BuddyState* s, SlabClass* c, uint page)
     {
-        UnlinkSlab(s, c, page);
         if (c->Spare == NoSlab) c->Spare = page;
-        else ReturnSlab(s, c, page);
+        else ReturnEmptySlab(s, c, page);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ReturnEmptySlab(BuddyState* s, SlabClass* c, uint page)
+    {
+        UnlinkSlab(s, c, page);
+        ReturnSlab(s, c, page);
     }
 
     /// <summary>Reallocates a slab object: in place within its class, else moved (to a slab or a buddy block).</summary>

@@ -75,7 +75,7 @@ public unsafe partial struct BuddyHeap
                 v = ValidateSlab(page, ref held, ref requested);
                 if (!v.IsClean) return v;
                 SlabPage* p = &s->Slabs[page];
-                if (p->Live > 0 && p->Live < s->Classes[index].Capacity) partialFound[index]++;
+                if (p->Live < s->Classes[index].Capacity) partialFound[index]++;   // partial, or the (listed) spare
                 slabsOfClass[index]++;
                 liveOfClass[index] += p->Live;
                 slabBytes += size;
@@ -159,8 +159,8 @@ public unsafe partial struct BuddyHeap
         return default;
     }
 
-    /// <summary>Each class's partial list is well linked and holds exactly its partial slabs, its spare is an
-    /// empty slab of the class, and its counters match the slabs found; no side-table entry lies outside a slab.</summary>
+    /// <summary>Each class's list is well linked and holds exactly its partial slabs and its spare, an empty
+    /// slab of the class, and its counters match the slabs found; no side-table entry lies outside a slab.</summary>
     private readonly HeapViolation ValidateSlabClasses(nuint* partialFound, nuint* slabsOfClass, nuint* liveOfClass, nuint slabsFound)
     {
         BuddyState* s = _s;
@@ -181,7 +181,7 @@ public unsafe partial struct BuddyHeap
                 // Check the entry's place before reading through it: a corrupt link may point anywhere.
                 if (page >= pages || ++length > partialFound[i]) return HeapViolation.At(ViolationKind.SlabListMismatch, (nuint)page << SlabShift, i);
                 SlabPage* p = &s->Slabs[page];
-                if (p->Class != i + 1 || p->Prev != previous || p->Live == 0 || p->Live >= c->Capacity)
+                if (p->Class != i + 1 || p->Prev != previous || (p->Live == 0 && page != c->Spare) || p->Live >= c->Capacity)
                     return HeapViolation.At(ViolationKind.SlabListMismatch, (nuint)page << SlabShift, i);
                 previous = page;
             }

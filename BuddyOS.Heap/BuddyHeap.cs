@@ -152,15 +152,27 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
         BuddyState* s = _s;
         if (s->Slabs != null)
         {
-            int c = CacheClassFor(size, alignment);
-            if (c >= 0) return AllocateObject(s, c, size, out block);
+            // The common case alone, so it compiles without spills: a small object at malloc's alignment.
+            if (size - 1 < SlabLimit && alignment - 1 < 16 && (alignment & (alignment - 1)) == 0)
+                return AllocateObject(s, ClassFor(size), size, out block);
+            return TryAllocateWithCache(size, alignment, out block);
         }
-        // A trimming heap places a run in the best-fitting free stretch; what it does not take (bad arguments,
-        // alignments above the region's) goes to the lists, which name the error or place the block.
+        return TryAllocateBlock(size, alignment, out block);
+    }
+
+    /// <summary>TryAllocate on a heap with the object cache, past its common case: an over-aligned slot, or a
+    /// buddy allocation (a trimming heap places a run in a well-fitting free stretch; what it does not take, bad
+    /// arguments and alignments above the region's, goes to the lists, which name the error or place the block).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private HeapStatus TryAllocateWithCache(nuint size, nuint alignment, out byte* block)
+    {
+        BuddyState* s = _s;
+        int c = CacheClassFor(size, alignment);
+        if (c >= 0) return AllocateObject(s, c, size, out block);
         HeapStatus status;
         if (s->Trims && (status = TryPlaceRun(size, alignment, out block)) != HeapStatus.OutOfMemory) return status;
         status = TryAllocateBlock(size, alignment, out block);
-        return status == HeapStatus.OutOfMemory && s->Slabs != null ? AllocateAfterFailure(size, alignment, out block) : status;
+        return status == HeapStatus.OutOfMemory ? AllocateAfterFailure(size, alignment, out block) : status;
     }
 
     /// <summary>When nothing holds a valid request: the spare slabs go back to the buddy and merge, then both
@@ -315,6 +327,14 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
         BuddyState* s = _s;
         uint slab = SlabOf(s, block);
         if (slab != NoSlab) return FreeObject(s, slab, (nuint)(block - s->Base));
+        return FreeBlock(block);
+    }
+
+    /// <summary>Free of anything but a slot: a buddy block, a run, or a pointer that is neither.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private HeapStatus FreeBlock(byte* block)
+    {
+        BuddyState* s = _s;
         HeapStatus status = Locate(block, out nuint offset, out int order);
         if (status != HeapStatus.Ok) return status;
         nuint blockSize = BuddyTree.BlockSize(s->MinShift, order);
