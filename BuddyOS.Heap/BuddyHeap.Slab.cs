@@ -191,8 +191,7 @@ public unsafe partial struct BuddyHeap
         {
             SlabClass* c = &s->Classes[i];
             if (c->Spare == NoSlab) continue;
-            UnlinkSlab(s, c, c->Spare);
-            ReturnSlab(s, c, c->Spare);
+            ReturnEmptySlab(s, c, c->Spare);
             c->Spare = NoSlab;
             any = true;
         }
@@ -248,6 +247,7 @@ public unsafe partial struct BuddyHeap
         else ReturnEmptySlab(s, c, page);
     }
 
+    /// <summary>An empty slab leaves its class's list and goes back to the buddy, where it merges.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ReturnEmptySlab(BuddyState* s, SlabClass* c, uint page)
     {
@@ -287,7 +287,7 @@ public unsafe partial struct BuddyHeap
     }
 
     // A slot's requested size, in the slack store without its general width switch: a heap with the cache has
-    // 16-byte minimum blocks and 4-bit entries (BuddyState.Compute), so a slot's entry is the nibble of its first
+    // 16-byte minimum blocks and 4-bit entries (BuddyState.TryCompute), so a slot's entry is the nibble of its first
     // minimum block (offset >> 5, the half offset bit 4 says), or a whole byte for a 32-aligned class.
 
     /// <summary>Records a slot's requested size; returns what the statistics count for it.</summary>

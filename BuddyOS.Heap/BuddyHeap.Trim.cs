@@ -314,8 +314,8 @@ public unsafe partial struct BuddyHeap
     /// leaf downward from its alignment (one or two bit tests, usually). Returns OutOfMemory, changing nothing,
     /// when neither finds room or the request is not one it takes (a size up to the granule, an alignment above
     /// the region's: the lists decide those), or, with <paramref name="holesOnly"/>, when no probed stretch
-    /// fits but one that touches [<paramref name="besideStart"/>, <paramref name="besideEnd"/>). O(probes x blocks per stretch x orders); a stretch has at most about twice the orders blocks (they
-    /// grow, then shrink).
+    /// fits but one that touches [<paramref name="besideStart"/>, <paramref name="besideEnd"/>).
+    /// O(probes x blocks per stretch); a stretch has at most about twice the orders blocks (they grow, then shrink).
     /// </summary>
     private HeapStatus TryPlaceRun(nuint size, nuint alignment, out byte* block, bool holesOnly = false, nuint besideStart = 0,
         nuint besideEnd = 0)

@@ -169,10 +169,16 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
         BuddyState* s = _s;
         int c = CacheClassFor(size, alignment);
         if (c >= 0) return AllocateObject(s, c, size, out block);
-        HeapStatus status;
-        if (s->Trims && (status = TryPlaceRun(size, alignment, out block)) != HeapStatus.OutOfMemory) return status;
-        status = TryAllocateBlock(size, alignment, out block);
+        HeapStatus status = PlaceOrTakeBlock(size, alignment, out block);
         return status == HeapStatus.OutOfMemory ? AllocateAfterFailure(size, alignment, out block) : status;
+    }
+
+    /// <summary>A buddy allocation on a heap with the cache: a run where TryPlaceRun finds room, else the lists.</summary>
+    private HeapStatus PlaceOrTakeBlock(nuint size, nuint alignment, out byte* block)
+    {
+        HeapStatus status;
+        if (_s->Trims && (status = TryPlaceRun(size, alignment, out block)) != HeapStatus.OutOfMemory) return status;
+        return TryAllocateBlock(size, alignment, out block);
     }
 
     /// <summary>When nothing holds a valid request: the spare slabs go back to the buddy and merge, then both
@@ -181,10 +187,7 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
     private HeapStatus AllocateAfterFailure(nuint size, nuint alignment, out byte* block)
     {
         block = null;
-        if (!ReleaseSpareSlabs(_s)) return HeapStatus.OutOfMemory;
-        HeapStatus status;
-        if (_s->Trims && (status = TryPlaceRun(size, alignment, out block)) != HeapStatus.OutOfMemory) return status;
-        return TryAllocateBlock(size, alignment, out block);
+        return ReleaseSpareSlabs(_s) ? PlaceOrTakeBlock(size, alignment, out block) : HeapStatus.OutOfMemory;
     }
 
     /// <summary>A buddy block for the request (TryAllocate without the object cache).</summary>
@@ -370,9 +373,8 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
     /// the run's tail; the pure buddy: the block is the lower half at each order up to the new size and every
     /// buddy on the way is free); otherwise the contents (the old requested size, or the new size if smaller)
     /// move to a new block and the old one is freed. O(orders) plus the copy (a move searches as TryAllocate
-    /// does). As with C's realloc, an
-    /// over-alignment asked at allocation is not remembered: a block that stays in place keeps its address, a
-    /// moved one is 16-aligned (a slot), 256-aligned (a run) or naturally aligned to its block (the pure buddy).
+    /// does). As with C's realloc, an over-alignment asked at allocation is not remembered: a block that stays in
+    /// place keeps its address, a moved one is 16-aligned (a slot), 256-aligned (a run) or naturally aligned to its block (the pure buddy).
     /// Use the overload with an alignment to keep one. Statuses: those of <see cref="Free"/> for the pointer,
     /// those of <see cref="TryAllocate"/> for the size; on each, nothing changes and the old block stays valid.
     /// </summary>
@@ -418,7 +420,7 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
                 if (status == HeapStatus.Ok) return FinishMove(s, block, hole, order, offset, oldHeld, oldRequested, newSize, out newBlock);
                 if (status != HeapStatus.OutOfMemory) return status;
             }
-            head = ShrinkInPlace(s, order, offset, oldHeld, newHeld);   // what is freed cannot merge: its buddies are ours
+            head = ShrinkInPlace(s, order, offset, oldHeld, newHeld);
         }
         RemoveLive(s, oldHeld, oldRequested);
         AddLive(newHeld, RecordRequested(head, offset, BlockSize(head), newSize));

@@ -13,6 +13,21 @@ public unsafe class BuddyHeapTrimTests
 
     private static HeapFixture Cached(nuint size = Size) => new HeapFixture(size, BuddyHeap.OrdersFor(size), objectCache: true);
 
+    /// <summary>Allocates blocks of exactly these sizes (multiples of the granule) and checks that they lie one
+    /// after the other from the region's start: a layout the placement tests then punch holes into.</summary>
+    private static byte*[] Row(HeapFixture f, params nuint[] sizes)
+    {
+        var blocks = new byte*[sizes.Length];
+        byte* expected = f.Region;
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            blocks[i] = f.Alloc(sizes[i]);
+            Assert.True(blocks[i] == expected, $"block {i} of the row is not where the one before it ends");
+            expected += sizes[i];
+        }
+        return blocks;
+    }
+
     [Theory]
     [InlineData(513u, 768u)]      // 1 KiB block: 768 kept (512 + 256), 256 back
     [InlineData(5000u, 5120u)]    // 8 KiB block: 5120 kept (4096 + 1024), 3 KiB back
@@ -150,8 +165,8 @@ public unsafe class BuddyHeapTrimTests
         const nuint Small = 64 * 1024;
         using HeapFixture f = Cached(Small);
         // Holes of 12 KiB at 0 and 6 KiB at 16 KiB, the rest taken.
-        byte* a = f.Alloc(12288), pinA = f.Alloc(4096), b = f.Alloc(6144), rest = f.Alloc(Small - 12288 - 4096 - 6144);
-        Assert.True(pinA == a + 12288 && b == pinA + 4096 && rest == b + 6144);
+        byte*[] row = Row(f, 12288, 4096, 6144, Small - 12288 - 4096 - 6144);
+        byte* a = row[0], pinA = row[1], b = row[2], rest = row[3];
         Assert.Equal(HeapStatus.Ok, f.Heap.Free(a));
         Assert.Equal(HeapStatus.Ok, f.Heap.Free(b));
         byte* p = f.Alloc(5000);                               // 5120: fits both; the 6 KiB hole is the better fit
@@ -168,8 +183,8 @@ public unsafe class BuddyHeapTrimTests
     {
         const nuint Small = 64 * 1024;
         using HeapFixture f = Cached(Small);
-        byte* hole = f.Alloc(6144), pin = f.Alloc(4096), p = f.Alloc(16384), rest = f.Alloc(Small - 6144 - 4096 - 16384);
-        Assert.True(pin == hole + 6144 && p == pin + 4096 && rest == p + 16384);
+        byte*[] row = Row(f, 6144, 4096, 16384, Small - 6144 - 4096 - 16384);
+        byte* hole = row[0], pin = row[1], p = row[2], rest = row[3];
         for (int i = 0; i < 16384; i++) p[i] = (byte)(i * 3);
         Assert.Equal(HeapStatus.Ok, f.Heap.TryReallocate(p, 15000, out byte* q));   // no hole yet: in place
         Assert.True(q == p, "no free hole: shrinks in place");
