@@ -3,7 +3,7 @@
 # Idempotent: when every package is already installed it only asks dpkg and exits.
 set -euo pipefail
 
-PACKAGES=(nasm binutils xorriso xz-utils mtools grub-pc-bin grub-efi-amd64-bin grub-common qemu-system-x86 ovmf)
+PACKAGES=(nasm binutils xorriso xz-utils mtools grub-pc-bin grub-efi-amd64-bin grub-common musl-dev qemu-system-x86 ovmf)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

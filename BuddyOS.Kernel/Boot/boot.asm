@@ -6,7 +6,7 @@ MB2_ARCH_I386   equ 0
 MB2_BOOT_MAGIC  equ 0x36D76289
 HEAP_SIZE       equ 4 * 1024 * 1024
 HEAP_META_SIZE  equ 288 * 1024           ; BuddyHeap.MetadataBytes(4 MiB, 19 orders, objectCache) = 279,936
-STACK_SIZE      equ 64 * 1024
+STACK_SIZE      equ 256 * 1024
 ; The kernel sees the heap through a second mapping at 512 GiB (PML4 entry 1), not at its .bss address:
 ; the collector scans stacks conservatively, and no small integer (a size, a count) can look like a
 ; pointer into a heap that high.
@@ -172,6 +172,17 @@ long_mode_entry:
     or rax, (1 << 9) | (1 << 10)        ; OSFXSR | OSXMMEXCPT
     mov cr4, rax
 
+    ; FS points at a small thread block: musl's libm objects (Runtime/Libc.cs) are built with the stack
+    ; protector and read their canary at fs:0x28; fs:0 is the block's own address, as the x86-64 TLS ABI has it.
+    mov rax, thread_block
+    mov [thread_block], rax
+    mov rcx, 0x2B992DDFA232D1E5
+    mov [thread_block + 0x28], rcx
+    mov ecx, 0xC0000100                 ; IA32_FS_BASE
+    mov rdx, rax
+    shr rdx, 32
+    wrmsr
+
     call idt_install
 
     ; kmain(mbi, heapBottom, heapTop, metadata, metadataEnd, kernelEnd)
@@ -215,6 +226,7 @@ page_table_low: resb 4096
 pdpt_heap:      resb 4096
 pd_heap:        resb 4096
 page_tables_heap: resb (HEAP_SIZE >> 21) * 4096
+thread_block:   resb 64
 boot_stack_bottom:
                 resb STACK_SIZE
 boot_stack_top:

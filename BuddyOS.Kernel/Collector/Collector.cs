@@ -3,9 +3,12 @@
 //     at every Nth object allocation under the kernel option gc.stress=N, and on demand (GC.Collect). There
 //     is no growth threshold: a collection costs a mark of the live set plus a pass over the object bitmap,
 //     so letting garbage accumulate until the heap is full does the fewest collections.
-//   Mark: from Roots (statics precisely, stacks conservatively) through an explicit MarkStack; inside the
-//     heap precisely, by each type's GC descriptor (ObjectLayout); mark bits live outside the objects
-//     (ObjectMap), so no object layout changes.
+//   Mark: from Roots (statics, strong GC handles and frozen objects precisely, stacks conservatively) through
+//     an explicit MarkStack; inside the heap precisely, by each type's GC descriptor (ObjectLayout); then the
+//     dependent handles (a secondary is reachable when its primary is), to a fixed point. Mark bits live
+//     outside the objects (ObjectMap), so no object layout changes.
+//   Weak references: once marking is done, weak and dependent handles whose target is unmarked are cleared
+//     (Runtime/GcHandles.cs), before the sweep frees the targets.
 //   Sweep: every object block without a mark goes back to the buddy heap, merging with its buddies as a
 //     Free does. Raw blocks (no object bit) are never swept. Finalizers never run.
 // One CPU and no interrupts that allocate: nothing else runs while it collects.
@@ -13,6 +16,7 @@
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using BuddyOS.Heap;
+using BuddyOS.Kernel.Runtime;
 
 namespace BuddyOS.Kernel.GarbageCollection
 {
@@ -42,6 +46,7 @@ namespace BuddyOS.Kernel.GarbageCollection
         private static nuint* s_conservativeLog;   // (slot address, object) pairs of the last collection
         public const int ConservativeLogEntries = 16;
         private static int s_frozenObjects;
+        private static int s_frozenWithReferences;
         private static ulong s_stressEvery;
         private static ulong s_untilStress;
         private static ulong s_conservativeMarks;
@@ -66,6 +71,9 @@ namespace BuddyOS.Kernel.GarbageCollection
         public static int MarkStackCapacity => MarkStack.Capacity;
         public static ulong MarkStackOverflows => MarkStack.Overflows;
         public static int FrozenObjects => s_frozenObjects;
+        public static int FrozenObjectsWithReferences => s_frozenWithReferences;
+        public static ulong WeakHandlesCleared;      // over the whole boot
+        public static int LastDependentPasses;
         public static ulong StressEvery => s_stressEvery;
 
         // Right after the heap exists: the object map must be there for the first object (a static base).
@@ -91,7 +99,7 @@ namespace BuddyOS.Kernel.GarbageCollection
         public static void Start()
         {
             Roots.Initialize(s_rangeStorage);
-            s_frozenObjects = Roots.CheckFrozenObjects();
+            FrozenSegments.Walk(trace: false, out s_frozenObjects, out s_frozenWithReferences);
             s_conservativeLog = (nuint*)KernelHeap.AllocateRaw((nuint)(2 * ConservativeLogEntries * sizeof(nuint)), 8);
             s_ready = true;
         }
@@ -138,11 +146,14 @@ namespace BuddyOS.Kernel.GarbageCollection
             s_conservativeMarks = 0;
 
             Roots.MarkStatics();
+            Roots.MarkHandlesAndFrozen();
             ulong scanStart = Machine.Rdtsc();
             LastStackWords = Roots.MarkStacks(stackPointer);
             ulong scanEnd = Machine.Rdtsc();
             Drain();
             RecoverFromOverflow();
+            LastDependentPasses = GcHandles.PropagateDependents();
+            WeakHandlesCleared += (ulong)GcHandles.ClearDead();
             ulong sweepStart = Machine.Rdtsc();
             ulong objects = Sweep();
             LastStackScanCycles = scanEnd - scanStart;
@@ -190,6 +201,21 @@ namespace BuddyOS.Kernel.GarbageCollection
                 s_conservativeMarks++;
                 MarkStack.Push(start);
             }
+        }
+
+        // Whether the object at p survives this collection: anything outside the heap (frozen, static) does; a heap
+        // object does when it is marked. For the handle table, after marking.
+        public static bool IsReachable(nuint p) => !KernelHeap.Contains((void*)p) || ObjectMap.IsMarked((byte*)p);
+
+        // Marks p and everything it reaches (a dependent handle's secondary); true when p was not marked before.
+        public static bool MarkAndTrace(nuint p)
+        {
+            if (!ObjectMap.TryMark(p))
+                return false;
+            MarkStack.Push((byte*)p);
+            Drain();
+            RecoverFromOverflow();
+            return true;
         }
 
         // The i-th object the last collection reached first from a stack or range word, and that word's address.

@@ -10,7 +10,7 @@
 //          {uint32 count, uint32 skip} at MT-24, MT-32, ...: from obj+start, repeat per element `count`
 //          slots then `skip` bytes, until obj+objectSize-8.
 #if !KERNEL_HEAP_BUMP
-using Internal.Runtime;
+using BuddyOS.Kernel.Runtime;
 
 namespace BuddyOS.Kernel.GarbageCollection
 {

@@ -39,7 +39,7 @@ namespace BuddyOS.Kernel
 
             object first = 42;   // the report's "first allocation": a boxed int
             Console.Write("first allocation: boxed int at ");
-            Console.WriteHex((ulong)Internal.Runtime.Allocator.AddressOf(first), 10);
+            Console.WriteHex((ulong)Runtime.Allocation.AddressOf(first), 10);
             Console.WriteLine();
             PrintStatistics(KernelHeap.Statistics);
 #if !KERNEL_HEAP_BUMP

@@ -41,7 +41,7 @@ namespace BuddyOS.Kernel
                 if (key.Key == ConsoleKey.Enter)
                 {
                     WriteLine();
-                    return string.FromChars(line, length);
+                    return new string(line, 0, length);
                 }
                 if (key.Key == ConsoleKey.Backspace)
                 {

@@ -11,7 +11,7 @@ using HeapImplementation = BuddyOS.Heap.BuddyHeap;
 #endif
 using BuddyOS.Heap;
 using BuddyOS.Kernel.GarbageCollection;
-using Internal.Runtime;
+using BuddyOS.Kernel.Runtime;
 
 namespace BuddyOS.Kernel
 {
@@ -118,7 +118,7 @@ namespace BuddyOS.Kernel
         // Only a live object's header is read (its object bit says it is one), so a stale reference costs nothing.
         public static HeapStatus TryFree(object obj)
         {
-            byte* p = (byte*)Allocator.AddressOf(obj);
+            byte* p = (byte*)Allocation.AddressOf(obj);
             nuint size = 0;
 #if !KERNEL_HEAP_BUMP
             if (Collector.IsObject(p))
@@ -134,7 +134,7 @@ namespace BuddyOS.Kernel
         {
             HeapStatus status = TryFree(obj);
             if (status != HeapStatus.Ok)
-                Panic.Fail(HeapStatusNames.Name(status), (ulong)Allocator.AddressOf(obj));
+                Panic.Fail(HeapStatusNames.Name(status), (ulong)Allocation.AddressOf(obj));
         }
 
         // Any block, object or raw; the heap's status for a bad pointer, and then nothing changes.

@@ -1,12 +1,12 @@
 // The kernel's C# entry, called once by Boot/boot.asm in long mode with interrupts off.
-// Order matters: output first (so anything after can report), then the heap (so `new` works),
-// then static bases (they are heap objects), then the collector (its roots are those bases), then the rest.
+// Order matters: output first (so anything after can report), then the heap (so `new` works), then CoreLib's
+// start-up (static bases are heap objects; until it ran, no code may touch a reference-typed static or a type
+// with a static constructor), then the collector (its roots are those bases and CoreLib's handles), then the rest.
 using System.Runtime.InteropServices;
 using BuddyOS.Kernel.Drivers;
 using BuddyOS.Kernel.GarbageCollection;
 using BuddyOS.Kernel.SelfTest;
 using BuddyOS.Protocol;
-using Internal.Runtime.CompilerHelpers;
 
 namespace BuddyOS.Kernel
 {
@@ -22,8 +22,12 @@ namespace BuddyOS.Kernel
 
             KernelHeap.Initialize(heapBottom, heapTop, metadata, metadataEnd);
             Collector.Initialize();   // the object map, before the first object
-            int staticBases = StartupCodeHelpers.InitializeModules();
+            PhysicalMemory.Initialize(multibootInfo, kernelEnd);
+            Runtime.Startup.Run();    // CoreLib: static bases, frozen segments, class constructors, library initializers
+            int staticBases = Runtime.Startup.CountStaticBases();
             Collector.Start();        // its roots exist: from here on, garbage is collected
+            Clock.Initialize();
+            Runtime.Platform.Random.Initialize();
 
             CommandLine options = CommandLine.Parse(Multiboot.CommandLine(multibootInfo));
             Collector.SetStress(options.GcStress);
@@ -37,7 +41,7 @@ namespace BuddyOS.Kernel
 
             // A second 4 MiB, for the tests that need a heap of their own and for the benchmark, comes from
             // the boot memory map rather than .bss: the image stays small enough for every firmware to load.
-            byte* scratch = Multiboot.FindFreeRange(multibootInfo, kernelEnd, ScratchHeap.Size);
+            byte* scratch = PhysicalMemory.Take(ScratchHeap.Size, ScratchHeap.Size);
             Console.Write("scratch: ");
             if (scratch == null)
                 Console.WriteLine("no free 4 MiB in the memory map: the tests that need it will fail");
@@ -138,7 +142,7 @@ namespace BuddyOS.Kernel
             Console.WriteLine("crash=use_after_free: writing to a freed array, then allocating one of its size");
             victim[8] = 0x1234;   // the array's memory is free now
             int[] next = new int[16];
-            Console.WriteLine(Internal.Runtime.Allocator.AddressOf(next) == Internal.Runtime.Allocator.AddressOf(victim)
+            Console.WriteLine(Runtime.Allocation.AddressOf(next) == Runtime.Allocation.AddressOf(victim)
                 ? "crash=use_after_free: not caught (heap.checks is off): the new array is the freed one"
                 : "crash=use_after_free: the heap did not reuse the freed block; nothing to show");
             KernelHeap.Free(next);

@@ -14,13 +14,18 @@ namespace BuddyOS.Kernel
         public static string CommandLine(byte* info)
         {
             byte* tag = info == null ? null : FindTag(info, TagCommandLine);
-            return tag == null ? "" : string.FromAscii(tag + 8, (int)*(uint*)(tag + 4) - 8);
+            if (tag == null)
+                return "";
+            int length = 0;
+            while (length < (int)*(uint*)(tag + 4) - 8 && tag[8 + length] != 0)
+                length++;
+            return System.Text.Encoding.ASCII.GetString(tag + 8, length);
         }
 
-        // The lowest naturally aligned `size` bytes of available RAM above the kernel image that the boot
-        // page tables map and the multiboot2 information does not use; null when the map has none.
-        // `size` must be a power of two.
-        public static byte* FindFreeRange(byte* info, byte* kernelEnd, ulong size)
+        // The lowest `alignment`-aligned `size` bytes of available RAM at or above `from` that the boot page tables
+        // map and the multiboot2 information does not use; null when the map has none. `alignment` must be a
+        // power of two.
+        public static byte* FindFreeRange(byte* info, byte* from, ulong size, ulong alignment)
         {
             if (info == null)
                 return null;
@@ -38,9 +43,9 @@ namespace BuddyOS.Kernel
                 ulong start = *(ulong*)entry, end = start + *(ulong*)(entry + 8);
                 if (*(uint*)(entry + 16) != MemoryAvailable)
                     continue;
-                if (start < (ulong)kernelEnd)
-                    start = (ulong)kernelEnd;
-                for (ulong at = (start + size - 1) & ~(size - 1); at + size <= end && at + size <= IdentityMapped; at += size)
+                if (start < (ulong)from)
+                    start = (ulong)from;
+                for (ulong at = (start + alignment - 1) & ~(alignment - 1); at + size <= end && at + size <= IdentityMapped; at += alignment)
                 {
                     if (at < infoEnd && infoStart < at + size)
                         continue;   // GRUB's information lives here

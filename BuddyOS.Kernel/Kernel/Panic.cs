@@ -7,7 +7,7 @@ using System;
 using System.Runtime;
 using BuddyOS.Kernel.Drivers;
 using BuddyOS.Kernel.Exceptions;
-using Internal.Runtime;
+using BuddyOS.Kernel.Runtime;
 
 namespace BuddyOS.Kernel
 {
@@ -135,11 +135,29 @@ namespace BuddyOS.Kernel
         {
             Exception e = exception as Exception;
             Console.Write("exception: ");
-            Console.WriteLine((object)e == null ? "(an object that is not a System.Exception)" : e.TypeName);
+            if ((object)e == null)
+                Console.WriteLine("(an object that is not a System.Exception)");
+            else
+                WriteTypeName(e);
             if ((object)e != null)
             {
                 Console.Write("message:   ");
                 Console.WriteLine(e.Message);
+            }
+        }
+
+        // The type's full name from reflection metadata; if that fails (it allocates), its MethodTable's address.
+        private static void WriteTypeName(object obj)
+        {
+            try
+            {
+                Console.WriteLine(obj.GetType().FullName);
+            }
+            catch
+            {
+                Console.Write("(type name unavailable) MethodTable ");
+                Console.WriteHex((ulong)MethodTable.Of(obj));
+                Console.WriteLine();
             }
         }
 

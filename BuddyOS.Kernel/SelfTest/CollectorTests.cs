@@ -10,8 +10,9 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using BuddyOS.Kernel.GarbageCollection;
-using Internal.Runtime;
+using BuddyOS.Kernel.Runtime;
 
 namespace BuddyOS.Kernel.SelfTest
 {
@@ -66,7 +67,7 @@ namespace BuddyOS.Kernel.SelfTest
                 string.Concat("; objects first reached from stack words:", roots, ")")));
         }
 
-        private static nuint Hide(object obj) => ~(nuint)Allocator.AddressOf(obj);
+        private static nuint Hide(object obj) => ~(nuint)Allocation.AddressOf(obj);
 
         // The block at a hidden address is no longer a live object (freed, or at most reused as raw memory).
         private static bool Freed(nuint hidden) => !Collector.IsObject((void*)~hidden);
@@ -181,7 +182,7 @@ namespace BuddyOS.Kernel.SelfTest
             for (int i = 0; i < 100000; i++)
                 if (!t.Equal((ulong)i, (ulong)list[i], "element at 100,000"))
                     return;
-            t.InKernelHeap(Allocator.AddressOf(list.Buffer), "list buffer");
+            t.InKernelHeap(Unsafe.AsPointer(ref MemoryMarshal.GetReference(CollectionsMarshal.AsSpan(list))), "list buffer");
         }
 
         // ---------------------------------------------------------------- gc_roots
@@ -218,7 +219,7 @@ namespace BuddyOS.Kernel.SelfTest
 
             // A raw block holding an object's address as an integer: a root only through Roots.AddRange.
             byte* raw = KernelHeap.AllocateRaw(64, 8);
-            *(nuint*)(raw + 24) = (nuint)Allocator.AddressOf(MakePayload(5));
+            *(nuint*)(raw + 24) = (nuint)Allocation.AddressOf(MakePayload(5));
             int range = GarbageCollection.Roots.AddRange(raw, raw + 64);
             t.Check(range >= 0, "no free root range slot");
 
@@ -230,7 +231,7 @@ namespace BuddyOS.Kernel.SelfTest
                     || !CheckPayload(t, local, 2, "caller's local")
                     || !CheckPayload(t, (Payload)array[5], 3, "array element")
                     || !CheckPayload(t, (Payload)pairs[2].A, 4, "struct in an array")
-                    || !CheckPayload(t, (Payload)Allocator.AsObject((void*)*(nuint*)(raw + 24)), 5, "registered range"))
+                    || !CheckPayload(t, (Payload)Allocation.AsObject((void*)*(nuint*)(raw + 24)), 5, "registered range"))
                     break;
                 t.Equal("pair-4", pairs[2].B, "string in a struct in an array");
                 t.Equal(44, (ulong)pairs[2].X, "long in a struct in an array");

@@ -11,7 +11,6 @@ namespace BuddyOS.Kernel.SelfTest
     {
         public readonly int Position;
         public ParseException(string message, int position) : base(message) { Position = position; }
-        public override string TypeName => "BuddyOS.Kernel.SelfTest.ParseException";
     }
 
     internal interface IThrower
@@ -114,7 +113,7 @@ namespace BuddyOS.Kernel.SelfTest
             }
             catch (Exception e)
             {
-                baseCaught = e.TypeName;
+                baseCaught = e.GetType().FullName;
             }
             t.Equal("BuddyOS.Kernel.SelfTest.ParseException", baseCaught, "a catch of a base type catches a derived one");
 
@@ -752,7 +751,7 @@ namespace BuddyOS.Kernel.SelfTest
             }
             catch (Exception e)
             {
-                return e.TypeName;
+                return e.GetType().FullName;
             }
         }
 

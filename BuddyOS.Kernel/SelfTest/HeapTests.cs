@@ -2,8 +2,9 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using BuddyOS.Heap;
-using Internal.Runtime;
+using BuddyOS.Kernel.Runtime;
 
 namespace BuddyOS.Kernel.SelfTest
 {
@@ -19,7 +20,7 @@ namespace BuddyOS.Kernel.SelfTest
         public static void NewUsesKernelHeap(TestContext t)
         {
             object five = 5;
-            t.InKernelHeap(Allocator.AddressOf(five), "boxed 5");
+            t.InKernelHeap(Allocation.AddressOf(five), "boxed 5");
             t.Equal(5, (ulong)(int)five, "boxed 5 reads back");
 
             List<int> list = new List<int>();
@@ -29,8 +30,8 @@ namespace BuddyOS.Kernel.SelfTest
             for (int i = 0; i < 500; i++)
                 if (!t.Equal((ulong)i, (ulong)list[i], "list element"))
                     break;
-            t.InKernelHeap(Allocator.AddressOf(list.Buffer), "list buffer");
-            t.InKernelHeap(Allocator.AddressOf(list), "list object");
+            t.InKernelHeap(Unsafe.AsPointer(ref MemoryMarshal.GetReference(CollectionsMarshal.AsSpan(list))), "list buffer");
+            t.InKernelHeap(Allocation.AddressOf(list), "list object");
         }
 
         // Far more short-lived objects than the heap holds (a heap that never frees runs out after
@@ -80,7 +81,7 @@ namespace BuddyOS.Kernel.SelfTest
             int[] keeper = new int[1000];
             for (int i = 0; i < keeper.Length; i++)
                 keeper[i] = i * 7 + 3;
-            void* keeperAddress = Allocator.AddressOf(keeper);
+            void* keeperAddress = Allocation.AddressOf(keeper);
 
             List<object> batch = new List<object>(64);
             int rounds = TestContext.Size(500, 2000);   // 2000 x 64 arrays is the seed's size
@@ -95,7 +96,7 @@ namespace BuddyOS.Kernel.SelfTest
                         return;
                 batch.Clear();
             }
-            t.Check(Allocator.AddressOf(keeper) == keeperAddress, "long-lived array moved");
+            t.Check(Allocation.AddressOf(keeper) == keeperAddress, "long-lived array moved");
             for (int i = 0; i < keeper.Length; i++)
                 if (!t.Equal((ulong)(i * 7 + 3), (ulong)keeper[i], "long-lived element"))
                     break;

@@ -30,7 +30,7 @@ namespace BuddyOS.Kernel.SelfTest
             for (int i = 0; i < count; i++)
                 got[n++] = Keyboard8042.Decode(codes[i], out char c) ? c : '_';
             Keyboard8042.ResetDecoder();
-            t.Equal(expected, string.FromChars(got, n), "decoded characters (_: none) for the scancode sequence");
+            t.Equal(expected, new string(got, 0, n), "decoded characters (_: none) for the scancode sequence");
         }
     }
 }

@@ -1,5 +1,5 @@
 // Strings: concatenation and number formatting allocate on the kernel heap, and the collector frees them.
-using Internal.Runtime;
+using BuddyOS.Kernel.Runtime;
 
 namespace BuddyOS.Kernel.SelfTest
 {
@@ -31,8 +31,8 @@ namespace BuddyOS.Kernel.SelfTest
             t.Equal("heap-12345", joined, "concatenation");
             t.Equal("n=7", mixed, "string + int");
             t.Equal(10, (ulong)joined.Length, "length");
-            t.InKernelHeap(Allocator.AddressOf(joined), "concatenated string");
-            t.Check(!KernelHeap.Contains(Allocator.AddressOf("literal")), "a literal is in the image, not the heap");
+            t.InKernelHeap(Allocation.AddressOf(joined), "concatenated string");
+            t.Check(!KernelHeap.Contains(Allocation.AddressOf("literal")), "a literal is in the image, not the heap");
 
         }
     }

@@ -11,6 +11,7 @@
 using System;
 using System.Runtime;
 using System.Runtime.CompilerServices;
+using BuddyOS.Kernel.Runtime;
 
 namespace BuddyOS.Kernel.Exceptions
 {
@@ -181,7 +182,7 @@ namespace BuddyOS.Kernel.Exceptions
                     continue;
                 bool takes;
                 if (clause.Kind == EhClauseKind.Typed)
-                    takes = TypeCast.IsInstanceOfException(clause.CatchType, info->Exception);
+                    takes = MethodTable.Of(info->Exception)->IsSameOrSubclassOf(clause.CatchType);
                 else
                     takes = RunFunclet(info, frame, EhClauseKind.Filter, clauses.Index, clauses.Address(clause.FilterOffset)) != 0;
                 if (takes)

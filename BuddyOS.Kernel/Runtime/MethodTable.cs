@@ -1,9 +1,9 @@
-// Read-only view of the MethodTable ilc 10 emits (x64, relative pointers). Layout:
+// Read-only view of the MethodTable ilc 10 emits (x64, relative pointers; CoreLib reads the same as Internal.Runtime.MethodTable). Layout:
 //   uint flags | uint baseSize | MethodTable* related (base type / element type)
 //   ushort numVtableSlots | ushort numInterfaces | uint hashCode
 //   vtable[numVtableSlots] | MethodTable* interfaces[numInterfaces]
 //   int32 relative: typeManager, writableData, [dispatchMap], [finalizer], [sealedVirtuals], ...
-namespace Internal.Runtime
+namespace BuddyOS.Kernel.Runtime
 {
     internal unsafe struct MethodTable
     {
@@ -52,12 +52,13 @@ namespace Internal.Runtime
         // Bytes of the value inside a boxed value type (BaseSize counts header, MethodTable*, padding).
         public uint ValueTypeSize => _baseSize - (uint)(2 * sizeof(nint)) - ((_flags & 0xE0) >> 5);
 
-        // ilc supplies the body: the MethodTable of T.
-        [System.Runtime.CompilerServices.Intrinsic]
-        internal static extern MethodTable* Of<T>();
+        // The MethodTable of a type: NativeAOT's RuntimeTypeHandle.Value is the MethodTable pointer.
+        public static MethodTable* Of(System.Type type) => (MethodTable*)type.TypeHandle.Value;
+
+        public static MethodTable* Of(object obj) => *(MethodTable**)Allocation.AddressOf(obj);
 
         // Base class: System.Array for arrays; null for Object and for interfaces.
-        public MethodTable* BaseType => IsParameterized ? (IsArray ? Of<System.Array>() : null) : _relatedType;
+        public MethodTable* BaseType => IsParameterized ? (IsArray ? Of(typeof(System.Array)) : null) : _relatedType;
 
         // Element type of an array.
         public MethodTable* ElementTypeHandle => IsParameterized ? _relatedType : null;
@@ -92,6 +93,15 @@ namespace Internal.Runtime
             int field = 2 + (HasDispatchMap ? 1 : 0) + (IsFinalizable ? 1 : 0);
             int* table = (int*)Follow(RelativeFields + field);
             return (nint)Follow(table + index);
+        }
+
+        // The class chain test an exception clause makes (catch types are classes: no variance, no interfaces).
+        public bool IsSameOrSubclassOf(MethodTable* target)
+        {
+            for (MethodTable* type = Self; type != null; type = type->BaseType)
+                if (type == target)
+                    return true;
+            return false;
         }
 
         public bool ImplementsInterface(MethodTable* interfaceType)

@@ -1,0 +1,81 @@
+// Time for the base library: Stopwatch (SystemNative_GetTimestamp, nanoseconds) from the TSC, whose rate is
+// measured at boot against the PIT's fixed 1,193,182 Hz input (channel 2, gated by port 0x61, polled: no
+// interrupt needed); DateTime.UtcNow from the CMOS clock read at boot plus the TSC time since. Under QEMU's
+// TCG the TSC follows the host's clock, so the calibration holds there too (the self-test bcl_time checks
+// Stopwatch against the PIT's interrupt count).
+using BuddyOS.Kernel.Drivers;
+
+namespace BuddyOS.Kernel
+{
+    internal static class Clock
+    {
+        private const ushort Channel2 = 0x42, Command = 0x43, Gate = 0x61;
+        private const uint CalibrationCounts = 23864;   // 20 ms of PIT input
+        private const long UnixEpochTicks = 621355968000000000L;
+
+        private static ulong s_tscHz;
+        private static ulong s_tscAtBoot;
+        private static ulong s_nsPerTscShifted;         // 2^32 * 1e9 / tscHz
+        private static long s_unixTicksAtBoot;          // 100 ns ticks since 1970 when the RTC was read
+        private static Rtc.Time s_bootTime;
+
+        public static ulong TscHz => s_tscHz;
+        public static Rtc.Time BootTime => s_bootTime;
+
+        public static void Initialize()
+        {
+            s_tscHz = Calibrate();
+            s_nsPerTscShifted = (ulong)(((System.UInt128)1000000000UL << 32) / s_tscHz);
+            s_bootTime = Rtc.Read();
+            s_tscAtBoot = Machine.Rdtsc();
+            s_unixTicksAtBoot = UnixTicks(s_bootTime);
+        }
+
+        // Nanoseconds since Initialize.
+        public static long Nanoseconds
+        {
+            get
+            {
+                ulong elapsed = Machine.Rdtsc() - s_tscAtBoot;
+                return (long)(((System.UInt128)elapsed * s_nsPerTscShifted) >> 32);
+            }
+        }
+
+        public static long UnixTicksNow => s_unixTicksAtBoot + Nanoseconds / 100;
+
+        // TSC cycles per second: the median of three 20 ms PIT one-shots.
+        private static ulong Calibrate()
+        {
+            ulong a = MeasureOnce(), b = MeasureOnce(), c = MeasureOnce();
+            ulong median = a > b ? (b > c ? b : (a > c ? c : a)) : (a > c ? a : (b > c ? c : b));
+            return median == 0 ? 1 : median;
+        }
+
+        private static ulong MeasureOnce()
+        {
+            byte gate = Machine.Inb(Gate);
+            Machine.Outb(Gate, (byte)(gate & 0xFC));                   // gate low, speaker off
+            Machine.Outb(Command, 0xB0);                                // channel 2, lobyte/hibyte, mode 0
+            Machine.Outb(Channel2, unchecked((byte)CalibrationCounts));
+            Machine.Outb(Channel2, (byte)(CalibrationCounts >> 8));
+            ulong start = Machine.Rdtsc();
+            Machine.Outb(Gate, (byte)((gate & 0xFC) | 0x01));          // gate high: counting starts
+            for (ulong spins = 0; (Machine.Inb(Gate) & 0x20) == 0; spins++)
+            {
+                if (spins > 100000000)
+                    return 0;                                           // no PIT: nothing to measure against
+            }
+            ulong end = Machine.Rdtsc();
+            Machine.Outb(Gate, gate);
+            return (end - start) * Interrupts.Pit.InputHz / CalibrationCounts;
+        }
+
+        private static long UnixTicks(Rtc.Time t)
+        {
+            if (t.Year < 1970 || t.Month < 1 || t.Month > 12 || t.Day < 1 || t.Day > System.DateTime.DaysInMonth(t.Year, t.Month)
+                || t.Hour > 23 || t.Minute > 59 || t.Second > 59)
+                return 0;   // an unreadable clock: 1970, which the boot report shows for what it is
+            return new System.DateTime(t.Year, t.Month, t.Day, t.Hour, t.Minute, t.Second, System.DateTimeKind.Utc).Ticks - UnixEpochTicks;
+        }
+    }
+}
