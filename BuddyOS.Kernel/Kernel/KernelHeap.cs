@@ -81,7 +81,9 @@ namespace BuddyOS.Kernel
         // The object path of the runtime (RhpNewFast & co.): zeroed memory with its object bit set, or a panic.
         public static byte* AllocateObject(nuint size)
         {
-            Collector.BeforeObjectAllocation();
+            if (!Runtime.GcInterface.InNoGcRegion)
+                Collector.BeforeObjectAllocation();
+            Runtime.GcInterface.NoteAllocation(size);
             s_objectBytesAllocated += size;
             byte* block = AllocateRaw(size < SmallestObject ? SmallestObject : size, ObjectAlignment);
             Collector.NoteObject(block);

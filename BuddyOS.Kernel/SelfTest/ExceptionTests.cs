@@ -787,13 +787,12 @@ namespace BuddyOS.Kernel.SelfTest
         public static void Heap(TestContext t)
         {
             const int Throws = 1000;
-            System.GC.Collect();   // called here, not through a helper: see CollectorTests
+            GarbageCollection.Collector.CollectHere();   // called here, not through a helper: see CollectorTests
             ulong heldBefore = (ulong)KernelHeap.Statistics.HeldBytes;
             int caught = ThrowAndCatch(Throws);
-            System.GC.Collect();
+            GarbageCollection.Collector.CollectHere();
             t.Equal(Throws, (ulong)caught, "every exception caught");
-            t.Equal(heldBefore, (ulong)KernelHeap.Statistics.HeldBytes,
-                "heap held bytes after 1000 exceptions thrown, caught and collected");
+            t.HeldAtMost(heldBefore, "heap held bytes after 1000 exceptions thrown, caught and collected");
             t.Check(Exceptions.ExceptionDispatcher.InFlight == null, "no dispatch left in flight");
         }
 

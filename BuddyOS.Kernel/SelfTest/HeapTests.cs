@@ -40,17 +40,17 @@ namespace BuddyOS.Kernel.SelfTest
         // heap has 16-byte blocks by default, as many as the heap has bytes with selftest=full.
         public static void ManyShortLived(TestContext t)
         {
-            GC.Collect();
+            GarbageCollection.Collector.CollectHere();
             HeapStatistics before = KernelHeap.Statistics;
             int heapBytes = (int)(KernelHeap.Top - KernelHeap.Bottom);
             int minBlocks = heapBytes / 16;
             int rounds = TestContext.Size(minBlocks + minBlocks / 4, heapBytes);
             AllocateShortLived(t, rounds);
-            GC.Collect();
+            GarbageCollection.Collector.CollectHere();
             HeapStatistics after = KernelHeap.Statistics;
-            t.Equal((ulong)before.HeldBytes, (ulong)after.HeldBytes, "held bytes after all rounds and a collection");
+            t.HeldAtMost((ulong)before.HeldBytes, "held bytes after all rounds and a collection");
             t.Equal(before.Allocations + (ulong)rounds, after.Allocations, "allocation count");
-            t.Equal(before.Frees + (ulong)rounds, after.Frees, "free count (all by the collector)");
+            t.Check(after.Frees >= before.Frees + (ulong)rounds, $"free count (all by the collector): {after.Frees - before.Frees} for {rounds} rounds");
         }
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
@@ -68,11 +68,11 @@ namespace BuddyOS.Kernel.SelfTest
         // Churn around one long-lived allocation never touches it; the churn is left to the collector.
         public static void LongLived(TestContext t)
         {
-            GC.Collect();
+            GarbageCollection.Collector.CollectHere();
             nuint heldBefore = KernelHeap.Statistics.HeldBytes;
             ChurnAroundKeeper(t);
-            GC.Collect();
-            t.Equal((ulong)heldBefore, (ulong)KernelHeap.Statistics.HeldBytes, "held bytes afterwards");
+            GarbageCollection.Collector.CollectHere();
+            t.HeldAtMost((ulong)heldBefore, "held bytes afterwards");
         }
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
@@ -90,7 +90,7 @@ namespace BuddyOS.Kernel.SelfTest
                 for (int j = 0; j < 64; j++)
                     batch.Add(new int[(round * 31 + j * 17) % 300 + 1]);
                 if (round % 250 == 0)
-                    GC.Collect();   // with the batch live: none of it, and not the keeper, may go
+                    GarbageCollection.Collector.CollectHere();   // with the batch live: none of it, and not the keeper, may go
                 for (int j = 0; j < 64; j++)
                     if (!t.Equal((ulong)((round * 31 + j * 17) % 300 + 1), (ulong)((int[])batch[j]).Length, "live batch array"))
                         return;
