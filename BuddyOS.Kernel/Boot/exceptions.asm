@@ -191,9 +191,3 @@ global BuddyOS_SymbolsEnd
 BuddyOS_SymbolsEnd:
     lea rax, [rel __ksyms_end]
     ret
-
-; Room for the symbol table (`nm -n` text, NUL-terminated): scripts/embed-symbols.sh fills it after
-; the link with objcopy --update-section, so code addresses never move.
-%define SYMBOL_TABLE_BYTES 524288       ; ~205 KB used with 2,439 symbols (the real CoreLib)
-section .ksyms progbits alloc noexec nowrite align=16
-    times SYMBOL_TABLE_BYTES db 0

@@ -121,6 +121,11 @@ BuddyOS_DispatchNullCheck:              ; a null receiver faults here: HardwareE
     add rsp, 0xc8
     jmp rax
 
+global BuddyOS_InterfaceDispatchStub
+BuddyOS_InterfaceDispatchStub:
+    lea rax, [rel RhpInitialDynamicInterfaceDispatch]
+    ret
+
 global BuddyOS_DispatchCache
 BuddyOS_DispatchCache:
     lea rax, [rel dispatch_cache]

@@ -43,6 +43,22 @@ namespace BuddyOS.Kernel
 
         public static long UnixTicksNow => s_unixTicksAtBoot + Nanoseconds / 100;
 
+        // At least `milliseconds`, by the TSC, halting between timer interrupts (spinning when interrupts are off).
+        public static void Sleep(long milliseconds)
+        {
+            long until = Nanoseconds + milliseconds * 1000000;
+            while (Nanoseconds < until)
+            {
+                if (Interrupts.Irq.Enabled)
+                {
+                    Interrupts.Irq.Disable();
+                    Interrupts.Irq.WaitForInterrupt();   // sti; hlt: the next tick wakes it
+                }
+                else
+                    System.Runtime.Intrinsics.X86.X86Base.Pause();
+            }
+        }
+
         // TSC cycles per second: the median of three 20 ms PIT one-shots.
         private static ulong Calibrate()
         {

@@ -54,6 +54,20 @@ namespace BuddyOS.Kernel.Runtime
         private static int CollectionCount(int generation, byte getSpecialCount) =>
             generation == 0 && getSpecialCount == 0 ? (int)Collector.Collections : 0;
 
+        [RuntimeExport("RhGetGeneration")]
+        private static int Generation(object obj) => 0;
+
+        // The bytes of the GC descriptor in front of a MethodTable (the type loader copies it for types it builds):
+        // the series count, then 16 bytes a series, or for arrays of structs the start offset and 8 bytes an item.
+        [RuntimeExport("RhGetGCDescSize")]
+        private static int GCDescSize(MethodTable* type)
+        {
+            if (!type->HasPointers)
+                return 0;
+            long series = *((long*)type - 1);
+            return series > 0 ? 8 + (int)series * 16 : 16 + (int)(-series) * 8;
+        }
+
         [RuntimeExport("RhGetMaxGcGeneration")]
         private static int MaxGeneration() => 0;
 

@@ -47,6 +47,39 @@ namespace BuddyOS.Kernel.Runtime
         private static Entry* EntryFor(nint cell, MethodTable* type) =>
             Cache() + ((((nuint)type ^ (nuint)cell) >> 4) & CacheMask());
 
+        // Dispatch cells made at run time (the type loader's, for reflection): the ilc format, in memory below
+        // 4 GiB so that the relative pointer to an image MethodTable fits in 32 bits. Never freed.
+        private static nint* s_cellPool;
+        private static int s_cellsLeft;
+
+        [RuntimeExport("RhNewInterfaceDispatchCell")]
+        private static nint* NewInterfaceDispatchCell(MethodTable* interfaceType, int slot)
+        {
+            if (s_cellsLeft == 0)
+            {
+                s_cellPool = (nint*)PhysicalMemory.Take(4096, 4096);
+                if (s_cellPool == null)
+                    return null;
+                Libc.ZeroMemory(s_cellPool, 4096);
+                s_cellsLeft = 4096 / 32;
+            }
+            nint* cell = s_cellPool;
+            s_cellPool += 4;
+            s_cellsLeft--;
+            long relative = (byte*)interfaceType - (byte*)(cell + 1);
+            if (relative != (int)relative)
+                Panic.Fail("runtime: an interface MethodTable out of 32-bit reach of its dispatch cell, at", (ulong)interfaceType);
+            cell[0] = StubAddress();
+            *(int*)(cell + 1) = (int)relative | InterfaceRelativePointer;
+            cell[2] = 0;
+            cell[3] = slot;
+            return cell;
+        }
+
+        [RuntimeImport("BuddyOS_InterfaceDispatchStub")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        private static extern nint StubAddress();
+
         [RuntimeExport("RhpGetDispatchCellInfo")]
         private static void GetDispatchCellInfo(nint* cell, CellInfo* info)
         {

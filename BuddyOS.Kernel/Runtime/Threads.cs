@@ -66,6 +66,10 @@ namespace BuddyOS.Kernel.Runtime
         private static int CreateThread(nint stackSize, void* start, nint parameter) =>
             throw new PlatformNotSupportedException("BuddyOS runs one thread on one CPU: a new thread cannot be started in the kernel.");
 
+        // The thread pool's CPU-use probe: nothing else runs, so nothing to report.
+        [RuntimeExport("SystemNative_GetCpuUtilization")]
+        private static int CpuUtilization(void* previous) => 0;
+
         [RuntimeExport("RhpGetThreadAbortException")]
         private static object ThreadAbortException() => null;
     }

@@ -42,6 +42,16 @@ namespace BuddyOS.Kernel.SelfTest
             Add(tests, "exc_hardware", ExceptionTests.Hardware, needsFree: false);
             Add(tests, "exc_heap", ExceptionTests.Heap, needsFree: false).NeedsCollector = true;
             Add(tests, "keyboard_layout", InputTests.KeyboardLayout, needsFree: false);
+            Add(tests, "bcl_collections", Bcl.CollectionTests.Collections, needsFree: false);
+            Add(tests, "bcl_text", Bcl.TextTests.Text, needsFree: false);
+            Add(tests, "bcl_linq", Bcl.LinqTests.Linq, needsFree: false);
+            Add(tests, "bcl_parse", Bcl.ParseTests.Parse, needsFree: false);
+            Add(tests, "bcl_math", Bcl.MathTests.Math, needsFree: false);
+            Add(tests, "bcl_exceptions", Bcl.ExceptionBclTests.Exceptions, needsFree: false);
+            Add(tests, "bcl_weak", Bcl.WeakTests.Weak, needsFree: false).NeedsCollector = true;
+            Add(tests, "bcl_time", Bcl.TimeTests.Time, needsFree: false);
+            Add(tests, "bcl_threads", Bcl.ThreadTests.Threads, needsFree: false);
+            Add(tests, "bcl_reflection", Bcl.ReflectionTests.Reflection, needsFree: false);
             if (options.AddFailingTest)
                 tests.Add(DeliberateFailureCase());
             return TestRunner.Run(tests, options);

@@ -1,7 +1,7 @@
 // The OS lock under CoreLib's Lock, Monitor and events (LowLevelMonitor). One CPU, one thread, and no lock is
 // ever taken inside an interrupt handler (the handlers call no base-library code), so acquiring can never find
 // the lock held by someone else: the monitor only counts, to catch misuse. Waiting is waiting for another
-// thread, which does not exist: a timed wait sleeps out its timeout on the PIT and says "timed out"; an
+// thread, which does not exist: a timed wait sleeps out its timeout (Thread.Sleep is one) and says "timed out"; an
 // untimed one would hang forever, so it is a panic that says why.
 using System.Runtime;
 
@@ -41,7 +41,7 @@ namespace BuddyOS.Kernel.Runtime.Platform
         private static int TimedWait(nint* monitor, int milliseconds)
         {
             *monitor = 0;
-            Interrupts.Pit.Sleep((ulong)milliseconds);
+            Clock.Sleep(milliseconds);
             *monitor = 1;
             return 0;   // timed out
         }
