@@ -9,7 +9,6 @@
 //   n < 0: an array of structs holding references: start offset = int64 at MT-16, then -n items
 //          {uint32 count, uint32 skip} at MT-24, MT-32, ...: from obj+start, repeat per element `count`
 //          slots then `skip` bytes, until obj+objectSize-8.
-#if !KERNEL_HEAP_BUMP
 using BuddyOS.Kernel.Runtime;
 
 namespace BuddyOS.Kernel.GarbageCollection
@@ -65,4 +64,3 @@ namespace BuddyOS.Kernel.GarbageCollection
         }
     }
 }
-#endif

@@ -3,7 +3,6 @@
 // thread is a PlatformNotSupportedException that says so, never a hang or a fault.
 using System;
 using System.Runtime;
-using BuddyOS.Kernel.GarbageCollection;
 
 namespace BuddyOS.Kernel.Runtime
 {
@@ -34,15 +33,23 @@ namespace BuddyOS.Kernel.Runtime
         [RuntimeExport("RhSetCurrentThreadName")]
         private static void SetCurrentThreadName(char* name) { }
 
+        [RuntimeImport("BuddyOS_BootStackBottom")]
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.InternalCall)]
+        private static extern byte* StackBottom();
+
+        [RuntimeImport("BuddyOS_BootStackTop")]
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.InternalCall)]
+        private static extern byte* StackTop();
+
         [RuntimeExport("RhGetCurrentThreadStackBounds")]
         private static void CurrentThreadStackBounds(nint* low, nint* high)
         {
-            *low = (nint)Roots.StackBottom;
-            *high = (nint)Roots.StackTop;
+            *low = (nint)StackBottom();
+            *high = (nint)StackTop();
         }
 
         [RuntimeExport("RhGetDefaultStackSize")]
-        private static nint DefaultStackSize() => (nint)(Roots.StackTop - Roots.StackBottom);
+        private static nint DefaultStackSize() => (nint)(StackTop() - StackBottom());
 
         [RuntimeExport("RhSpinWait")]
         private static void SpinWait(int iterations)

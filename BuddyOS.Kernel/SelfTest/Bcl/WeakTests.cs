@@ -2,7 +2,6 @@
 // target is unreachable; a ConditionalWeakTable value lives exactly as long as its key; GCHandle keeps and pins.
 // Helpers that allocate are NoInlining and collections are direct (Collector.CollectHere), so no stale stack
 // word keeps a target alive (see CollectorTests).
-#if !KERNEL_HEAP_BUMP
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -108,4 +107,3 @@ namespace BuddyOS.Kernel.SelfTest.Bcl
         }
     }
 }
-#endif
