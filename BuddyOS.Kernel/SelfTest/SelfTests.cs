@@ -52,6 +52,7 @@ namespace BuddyOS.Kernel.SelfTest
             Add(tests, "bcl_time", Bcl.TimeTests.Time, needsFree: false);
             Add(tests, "bcl_threads", Bcl.ThreadTests.Threads, needsFree: false);
             Add(tests, "bcl_reflection", Bcl.ReflectionTests.Reflection, needsFree: false);
+            Add(tests, "bcl_console", Bcl.ConsoleTests.ConsoleOutput, needsFree: false);
             if (options.AddFailingTest)
                 tests.Add(DeliberateFailureCase());
             return TestRunner.Run(tests, options);

@@ -1,21 +1,11 @@
 // Process-level questions CoreLib asks, with a kernel's answers: no environment variables, no working
-// directory beyond "/", one user (root), errno kept in one variable (one thread).
+// directory beyond "/", one user (root) without a passwd entry.
 using System.Runtime;
 
 namespace BuddyOS.Kernel.Runtime.Platform
 {
     internal static unsafe class Environment
     {
-        private static int s_errno;
-
-        [RuntimeExport("SystemNative_GetErrNo")]
-        private static int GetErrNo() => s_errno;
-
-        [RuntimeExport("SystemNative_SetErrNo")]
-        private static void SetErrNo(int value) => s_errno = value;
-
-        public static void SetErrNoValue(int value) => s_errno = value;
-
         [RuntimeExport("SystemNative_GetEnv")]
         private static byte* GetEnv(byte* name) => null;
 
@@ -27,6 +17,9 @@ namespace BuddyOS.Kernel.Runtime.Platform
 
         [RuntimeExport("SystemNative_GetEUid")]
         private static uint GetEUid() => 0;
+
+        [RuntimeExport("SystemNative_GetPwUidR")]
+        private static int GetPwUidR(uint uid, void* passwd, byte* buffer, int size) => Errors.ENOENT;
 
         [RuntimeExport("SystemNative_GetCwd")]
         private static byte* GetCwd(byte* buffer, int size)
