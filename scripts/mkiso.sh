@@ -25,7 +25,9 @@ done
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/boot/grub"
-cp "$kernel" "$stage/boot/kernel.elf"
+# Without DWARF: GRUB reads the whole file into its heap before loading it, and under UEFI with 64 MiB that heap
+# cannot hold the debug information (out/kernel.elf keeps it, for gdb).
+objcopy --strip-debug "$kernel" "$stage/boot/kernel.elf"
 if [ -n "$cmdline" ]; then
     # Only the kernel's own line changes; everything else (timeout 0, no menu) stays as in iso/grub.cfg.
     escaped="$(printf '%s' "$cmdline" | sed 's/[&|\\]/\\&/g')"

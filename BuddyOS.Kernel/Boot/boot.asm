@@ -191,7 +191,7 @@ long_mode_entry:
     mov rdx, HEAP_VIRTUAL + HEAP_SIZE
     mov rcx, HEAP_METADATA
     mov r8, HEAP_METADATA_END
-    mov r9, __bss_end                   ; the first byte after the kernel image
+    mov r9, __bss_end                   ; the first byte after the kernel's .bss (its last segment)
     call kmain                          ; rsp is 16-byte aligned at the call, as the ABI wants
 
     ; kmain never returns (it exits QEMU or halts); if it ever does, stop here.

@@ -11,6 +11,7 @@ extern __modules_start
 extern __modules_end
 extern __image_start
 extern __image_end
+extern __bss_start
 extern GetRuntimeException, RuntimeFailFast, ThreadEntryPoint, AppendExceptionStackFrame
 extern GetSystemArrayEEType, OnFirstChanceException, OnUnhandledException
 
@@ -247,6 +248,11 @@ BuddyOS_ModulesEnd:
 global BuddyOS_ImageBase
 BuddyOS_ImageBase:
     lea rax, [rel __image_start]
+    ret
+
+global BuddyOS_BssStart
+BuddyOS_BssStart:
+    lea rax, [rel __bss_start]
     ret
 
 global BuddyOS_ImageEnd

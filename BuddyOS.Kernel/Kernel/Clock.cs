@@ -59,21 +59,31 @@ namespace BuddyOS.Kernel
             }
         }
 
-        // TSC cycles per second: the median of three 20 ms PIT one-shots.
+        // TSC cycles per second: the least of five 20 ms PIT one-shots. A stall of the (virtual) CPU can only make a
+        // one-shot look longer, never shorter (the poll sees the PIT's output late), so the least is the truest.
         private static ulong Calibrate()
         {
-            ulong a = MeasureOnce(), b = MeasureOnce(), c = MeasureOnce();
-            ulong median = a > b ? (b > c ? b : (a > c ? c : a)) : (a > c ? a : (b > c ? c : b));
-            return median == 0 ? 1 : median;
+            ulong best = ulong.MaxValue;
+            for (int i = 0; i < 5; i++)
+            {
+                ulong hz = MeasureOnce();
+                if (hz != 0 && hz < best)
+                    best = hz;
+            }
+            return best == ulong.MaxValue ? 1 : best;
         }
 
-        private static ulong MeasureOnce()
+        private static ulong MeasureOnce() => WaitPitCounts(CalibrationCounts) * Interrupts.Pit.InputHz / CalibrationCounts;
+
+        // Runs PIT channel 2 once for `counts` of its 1,193,182 Hz input (at most 65535, 54.9 ms), polling its
+        // output; returns the TSC cycles that took, 0 when the PIT never finished. Channel 0 keeps its interrupts.
+        public static ulong WaitPitCounts(uint counts)
         {
             byte gate = Machine.Inb(Gate);
             Machine.Outb(Gate, (byte)(gate & 0xFC));                   // gate low, speaker off
             Machine.Outb(Command, 0xB0);                                // channel 2, lobyte/hibyte, mode 0
-            Machine.Outb(Channel2, unchecked((byte)CalibrationCounts));
-            Machine.Outb(Channel2, (byte)(CalibrationCounts >> 8));
+            Machine.Outb(Channel2, unchecked((byte)counts));
+            Machine.Outb(Channel2, (byte)(counts >> 8));
             ulong start = Machine.Rdtsc();
             Machine.Outb(Gate, (byte)((gate & 0xFC) | 0x01));          // gate high: counting starts
             for (ulong spins = 0; (Machine.Inb(Gate) & 0x20) == 0; spins++)
@@ -83,7 +93,7 @@ namespace BuddyOS.Kernel
             }
             ulong end = Machine.Rdtsc();
             Machine.Outb(Gate, gate);
-            return (end - start) * Interrupts.Pit.InputHz / CalibrationCounts;
+            return end - start;
         }
 
         private static long UnixTicks(Rtc.Time t)

@@ -22,40 +22,36 @@ namespace BuddyOS.Kernel
             return System.Text.Encoding.ASCII.GetString(tag + 8, length);
         }
 
-        // The lowest `alignment`-aligned `size` bytes of available RAM at or above `from` that the boot page tables
-        // map and the multiboot2 information does not use; null when the map has none. `alignment` must be a
-        // power of two.
-        public static byte* FindFreeRange(byte* info, byte* from, ulong size, ulong alignment)
+        // The i-th range of available RAM in the memory map (tag 6), clipped to what the boot page tables map;
+        // false past the last one.
+        public static bool TryGetAvailableRange(byte* info, int index, out ulong start, out ulong end)
         {
-            if (info == null)
-                return null;
-            ulong infoStart = (ulong)info, infoEnd = infoStart + *(uint*)info;
-            byte* tag = FindTag(info, TagMemoryMap);
+            start = end = 0;
+            byte* tag = info == null ? null : FindTag(info, TagMemoryMap);
             if (tag == null)
-                return null;
+                return false;
             uint tagSize = *(uint*)(tag + 4);
             uint entrySize = *(uint*)(tag + 8);
             if (entrySize < 24)
-                return null;
-            ulong best = 0;
+                return false;
+            int seen = 0;
             for (byte* entry = tag + 16; entry + entrySize <= tag + tagSize; entry += entrySize)
             {
-                ulong start = *(ulong*)entry, end = start + *(ulong*)(entry + 8);
                 if (*(uint*)(entry + 16) != MemoryAvailable)
                     continue;
-                if (start < (ulong)from)
-                    start = (ulong)from;
-                for (ulong at = (start + alignment - 1) & ~(alignment - 1); at + size <= end && at + size <= IdentityMapped; at += alignment)
-                {
-                    if (at < infoEnd && infoStart < at + size)
-                        continue;   // GRUB's information lives here
-                    if (best == 0 || at < best)
-                        best = at;
-                    break;
-                }
+                if (seen++ != index)
+                    continue;
+                start = *(ulong*)entry;
+                end = start + *(ulong*)(entry + 8);
+                if (end > IdentityMapped)
+                    end = IdentityMapped;
+                return true;
             }
-            return (byte*)best;
+            return false;
         }
+
+        // The bytes the multiboot2 information occupies (GRUB put it in RAM the map calls available).
+        public static ulong InfoSize(byte* info) => info == null ? 0 : *(uint*)info;
 
         private static byte* FindTag(byte* info, uint wanted)
         {

@@ -53,6 +53,7 @@ namespace BuddyOS.Kernel.SelfTest
             Add(tests, "bcl_threads", Bcl.ThreadTests.Threads, needsFree: false);
             Add(tests, "bcl_reflection", Bcl.ReflectionTests.Reflection, needsFree: false);
             Add(tests, "bcl_console", Bcl.ConsoleTests.ConsoleOutput, needsFree: false);
+            Add(tests, "bcl_program", Bcl.ProgramTests.Calculator, needsFree: false);
             if (options.AddFailingTest)
                 tests.Add(DeliberateFailureCase());
             return TestRunner.Run(tests, options);

@@ -1,5 +1,5 @@
-// bcl_time: Stopwatch from the TSC (calibrated at boot against the PIT) agrees with the PIT's own interrupt
-// count within 5%; DateTime.UtcNow comes from the CMOS clock and moves forward; Thread.Sleep sleeps.
+// bcl_time: Stopwatch from the TSC (calibrated at boot against the PIT) agrees with a PIT interval measured now
+// within 5%; DateTime.UtcNow comes from the CMOS clock and moves forward; Thread.Sleep sleeps.
 using System;
 using System.Diagnostics;
 using System.Threading;
@@ -10,21 +10,19 @@ namespace BuddyOS.Kernel.SelfTest.Bcl
     {
         public static void Time(TestContext t)
         {
-            if (!t.Check(Interrupts.Irq.Enabled, "interrupts are off: the PIT cannot be counted"))
-                return;
-            // From one tick edge to another, so the PIT count is exact to its interrupt latency.
-            const int Ticks = 20;
-            ulong first = Interrupts.Pit.Ticks;
-            while (Interrupts.Pit.Ticks == first)
-                Interrupts.Irq.WaitForInterrupt();
-            long start = Stopwatch.GetTimestamp();
-            ulong startTick = Interrupts.Pit.Ticks;
-            while (Interrupts.Pit.Ticks < startTick + Ticks)
-                Interrupts.Irq.WaitForInterrupt();
-            TimeSpan measured = Stopwatch.GetElapsedTime(start);
-            double pitMs = Ticks * 1000.0 / Interrupts.Pit.Hz;
-            double ratio = measured.TotalMilliseconds / pitMs;
-            t.Check(ratio > 0.95 && ratio < 1.05, $"Stopwatch measured {measured.TotalMilliseconds:F1} ms over {Ticks} PIT ticks ({pitMs:F1} ms): ratio {ratio:F3}");
+            // Stopwatch over 50 ms one-shots of PIT channel 2, its output polled as at calibration. A stall of the
+            // (virtual) CPU can only lengthen what Stopwatch sees, so the least of four ratios is the one to judge;
+            // the timer interrupts' count is no reference under TCG, where late ticks arrive in bursts.
+            const uint Counts = 59659;
+            double pitMs = Counts * 1000.0 / Interrupts.Pit.InputHz;
+            double ratio = double.MaxValue;
+            for (int i = 0; i < 4; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                Clock.WaitPitCounts(Counts);
+                ratio = Math.Min(ratio, Stopwatch.GetElapsedTime(start).TotalMilliseconds / pitMs);
+            }
+            t.Check(ratio > 0.95 && ratio < 1.05, $"Stopwatch measured {ratio * pitMs:F2} ms over {pitMs:F2} ms of PIT counts: ratio {ratio:F3}");
             t.Equal(1000000000, (ulong)Stopwatch.Frequency, "Stopwatch.Frequency (nanoseconds, as on Linux)");
 
             DateTime now = DateTime.UtcNow;
