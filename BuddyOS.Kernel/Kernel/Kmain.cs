@@ -16,7 +16,7 @@ namespace BuddyOS.Kernel
         private static void Main(byte* multibootInfo, byte* heapBottom, byte* heapTop, byte* metadata, byte* metadataEnd, byte* kernelEnd)
         {
             Serial.Initialize();
-            VgaText.Clear();
+            Drivers.Screen.Initialize(multibootInfo);
             Console.Write(ReportProtocol.KernelUp);
             Console.WriteLine(" (x86-64 long mode, C# compiled by NativeAOT ilc)");
 

@@ -46,12 +46,13 @@ namespace BuddyOS.Kernel.Shell
             Add("alloc", "SIZE [ALIGN]", "allocate a raw block (never collected) and print its address", 1, 2, Alloc);
             Add("free", "ADDR...", "free blocks `alloc` gave; a bad address prints the heap's status", 1, 16, Free);
             Add("gc", "", "collect garbage and print what was reclaimed", 0, 0, Gc);
-            Add("test", "[NAME]", "rerun the self-tests, or one of them", 0, 1, Test);
-            Add("bench", "", "the heap and collector benchmarks", 0, 0, Bench);
+            Add("test", "[NAME]", "rerun the self-tests, or one of them (Ctrl-C stops between tests)", 0, 1, Test);
+            Add("bench", "", "the heap and collector benchmarks (Ctrl-C stops between them)", 0, 0, Bench);
             Add("uptime", "", "time since the timer started, from PIT ticks", 0, 0, Uptime);
-            Add("sleep", "MS", "wait MS milliseconds on the timer", 1, 1, Sleep);
+            Add("sleep", "MS", "wait MS milliseconds on the timer (Ctrl-C stops it)", 1, 1, Sleep);
             Add("irq", "", "interrupt counters", 0, 0, IrqCounters);
             Add("echo", "TEXT...", "print the words back", 0, 64, Echo);
+            Add("clear", "", "clear the screen (Ctrl-L does it while typing)", 0, 0, Clear);
             Add("reboot", "", "reset the machine (QEMU with -no-reboot exits)", 0, 0, Reboot);
             Add("halt", "", "stop the machine (QEMU exits with the self-tests' status)", 0, 0, Halt);
         }
@@ -257,24 +258,39 @@ namespace BuddyOS.Kernel.Shell
         {
             CommandLine options = CommandLine.Parse(_options.Raw);
             if (args.Count == 1)
-                options.OnlyTests = args[0];
-            TestResults results = SelfTests.Run(options, _scratch);
-            if (results.Passed + results.Failed + results.ExpectedFailures == 0)
             {
-                Console.Write("test: no self-test named ");
-                Console.WriteLine(args[0]);
+                if (!SelfTests.Exists(args[0]))
+                    throw new ArgumentException(string.Concat("NAME: no self-test named ", args[0], " (test runs them all and prints their names)"));
+                options.OnlyTests = args[0];
             }
+            SelfTests.Run(options, _scratch, Console.InterruptRequested);
         }
 
         private void Bench(List<string> args)
         {
             bool emulated = Hypervisor.IsQemuTcg(Hypervisor.Vendor());
             if (_scratch != null)
+            {
                 Benchmark.Run(_scratch, emulated);
+                if (Interrupted("bench"))
+                    return;
+            }
             else
                 Console.WriteLine("bench: no scratch memory (see the boot report); the heap benchmark is skipped");
             CollectorBenchmark.Run(emulated);
         }
+
+        // Ctrl-C typed while a command ran: says so, for the command to stop.
+        private static bool Interrupted(string command)
+        {
+            if (!Console.InterruptRequested())
+                return false;
+            Console.Write(command);
+            Console.WriteLine(": stopped (Ctrl-C)");
+            return true;
+        }
+
+        private void Clear(List<string> args) => Console.Clear();
 
         private void Uptime(List<string> args)
         {
@@ -292,7 +308,20 @@ namespace BuddyOS.Kernel.Shell
             ulong ms = Arguments.ParseNumber(args[0], "MS");
             if (ms > 600000)
                 throw new ArgumentOutOfRangeException("MS: at most 600000 (ten minutes)");
-            Pit.Sleep(ms);
+            // In slices, so a Ctrl-C ends it within one.
+            ulong start = Pit.UptimeMilliseconds;
+            while (Pit.UptimeMilliseconds - start < ms)
+            {
+                ulong left = ms - (Pit.UptimeMilliseconds - start);
+                Pit.Sleep(left < 20 ? left : 20);
+                if (Console.InterruptRequested())
+                {
+                    Console.Write("sleep: stopped (Ctrl-C) after ");
+                    Console.WriteDecimal(Pit.UptimeMilliseconds - start);
+                    Console.WriteLine(" ms");
+                    return;
+                }
+            }
             Console.Write("slept ");
             Console.WriteDecimal(ms);
             Console.WriteLine(" ms");
