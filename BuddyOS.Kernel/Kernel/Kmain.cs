@@ -62,6 +62,11 @@ namespace BuddyOS.Kernel
                 CrashWithUseAfterFree();
             else if (options.Crash == "irq")
                 CrashInsideInterruptHandler();
+            else if (options.Crash == "triple_fault")
+            {
+                Console.WriteLine("crash=triple_fault: loading an empty IDT and raising int3");
+                Machine.TripleFault();
+            }
             else if (options.Crash == "hang")
             {
                 Console.WriteLine("crash=hang: spinning forever with interrupts off");

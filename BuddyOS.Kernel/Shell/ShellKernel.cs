@@ -53,8 +53,8 @@ namespace BuddyOS.Kernel.Shell
             Add("irq", "", "interrupt counters", 0, 0, IrqCounters);
             Add("echo", "TEXT...", "print the words back", 0, 64, Echo);
             Add("clear", "", "clear the screen (Ctrl-L does it while typing)", 0, 0, Clear);
-            Add("reboot", "", "reset the machine (QEMU with -no-reboot exits)", 0, 0, Reboot);
-            Add("halt", "", "stop the machine (QEMU exits with the self-tests' status)", 0, 0, Halt);
+            Add("reboot", "", "reset the machine (under QEMU: ends it, stopped by the user)", 0, 0, Reboot);
+            Add("halt", "", "stop the machine (under QEMU: ends it, stopped by the user)", 0, 0, Halt);
         }
 
         private void Add(string name, string usage, string help, int minArgs, int maxArgs, CommandBody body)
@@ -343,13 +343,14 @@ namespace BuddyOS.Kernel.Shell
         private void Reboot(List<string> args)
         {
             Console.WriteLine("rebooting");
+            QemuExit.Report(QemuExit.UserReboot);   // under QEMU: "stopped by the user"; elsewhere nothing listens
             Machine.Reboot();
         }
 
         private void Halt(List<string> args)
         {
-            Console.WriteLine("System halted.");
-            QemuExit.ExitAndHalt(_selfTestsPassed ? QemuExit.AllPassed : QemuExit.TestsFailed);
+            Console.WriteLine(_selfTestsPassed ? "System halted." : "System halted (the boot's self-tests had failed).");
+            QemuExit.ExitAndHalt(QemuExit.UserHalt);
         }
     }
 }

@@ -147,7 +147,7 @@ public sealed partial class KernelShellTests
             shell.WaitFor("System halted.", TimeSpan.FromSeconds(10));
             return await shell.WaitForExitAsync(TimeSpan.FromSeconds(10));
         });
-        Assert.Equal(ReportProtocol.AllPassedStatus, status);
+        Assert.Equal(ReportProtocol.UserHaltStatus, status);
     }
 
     [Fact]
