@@ -5,30 +5,85 @@ namespace BuddyOS.Kernel.Drivers
 {
     internal static unsafe class Screen
     {
-        private static bool s_framebuffer;
+        private enum Kind : byte { VgaText, Framebuffer, None }
 
-        // Before anything is written: the multiboot2 framebuffer tag decides (null info: VGA text).
+        private static Kind s_kind;
+        private static FramebufferInfo s_fb;
+        // Why there is no framebuffer console though the loader gave a framebuffer. No reference-type statics here:
+        // this runs before the static bases exist.
+        private static FramebufferConsole.Problem s_why;
+
+        // Before anything is written: the multiboot2 framebuffer tag decides.
         public static void Initialize(byte* multibootInfo)
         {
+            if (Multiboot.Framebuffer(multibootInfo, out s_fb) && s_fb.Type != FramebufferInfo.EgaText)
+            {
+                s_why = FramebufferConsole.Initialize(s_fb);
+                // A graphics mode without our console: no text mode either (writing 0xB8000 would draw nothing).
+                s_kind = s_why == FramebufferConsole.Problem.None ? Kind.Framebuffer : Kind.None;
+                return;
+            }
+            s_kind = Kind.VgaText;
             VgaText.Initialize();
         }
 
         public static void Write(char c)
         {
-            if (s_framebuffer)
-                return;
-            VgaText.Write(c);
+            if (s_kind == Kind.Framebuffer)
+                FramebufferConsole.Write(c);
+            else if (s_kind == Kind.VgaText)
+                VgaText.Write(c);
         }
 
         public static void SetColor(byte attribute)
         {
-            VgaText.SetColor(attribute);
+            if (s_kind == Kind.Framebuffer)
+                FramebufferConsole.SetColor(attribute);
+            else
+                VgaText.SetColor(attribute);
         }
 
         public static void UpdateCursor()
         {
-            if (!s_framebuffer)
+            if (s_kind == Kind.Framebuffer)
+                FramebufferConsole.UpdateCursor();
+            else if (s_kind == Kind.VgaText)
                 VgaText.UpdateCursor();
+        }
+
+        // One line for the boot report: which screen, its size.
+        public static void PrintReport()
+        {
+            Console.Write("screen: ");
+            if (s_kind == Kind.VgaText)
+            {
+                Console.WriteLine("VGA text mode, 80x25");
+                return;
+            }
+            Console.Write("framebuffer ");
+            Console.WriteDecimal((ulong)s_fb.Width);
+            Console.Write('x');
+            Console.WriteDecimal((ulong)s_fb.Height);
+            Console.Write('x');
+            Console.WriteDecimal((ulong)s_fb.BitsPerPixel);
+            Console.Write(" at ");
+            Console.WriteHex(s_fb.Address, 8);
+            if (s_kind == Kind.None)
+            {
+                Console.Write(": no console on it (");
+                Console.Write(FramebufferConsole.Describe(s_why));
+                Console.WriteLine("), COM1 only");
+                return;
+            }
+            Console.Write(", ");
+            Console.WriteDecimal((ulong)FramebufferConsole.Columns);
+            Console.Write('x');
+            Console.WriteDecimal((ulong)FramebufferConsole.Rows);
+            Console.Write(" text in an ");
+            Console.WriteDecimal((ulong)FramebufferConsole.Font.Width);
+            Console.Write('x');
+            Console.WriteDecimal((ulong)FramebufferConsole.Font.Height);
+            Console.WriteLine(" PSF font (console-setup's Lat15-VGA16)");
         }
     }
 }

@@ -33,6 +33,7 @@ namespace BuddyOS.Kernel
                 Console.WriteLine("heap.checks=on: this kernel has no heap debug checks");
             string hypervisor = Hypervisor.Vendor();
             BootReport.Print(options, hypervisor, staticBases);
+            Screen.PrintReport();
             CollectorReport.PrintConfiguration();
 
             // A second 4 MiB, for the tests that need a heap of their own and for the benchmark, comes from
