@@ -34,6 +34,7 @@ namespace BuddyOS.Kernel.Shell
         public const int MaxRawBlocks = 256;
         private readonly ulong[] _rawBlocks = new ulong[MaxRawBlocks];   // what `alloc` gave out and `free` may take back
         private int _rawCount;
+        private readonly StopRequested _interrupted = Console.InterruptRequested;   // made once: `test` allocates nothing to keep
 
         public ShellKernel(CommandLine options, byte* scratch, bool selfTestsPassed)
         {
@@ -263,7 +264,7 @@ namespace BuddyOS.Kernel.Shell
                     throw new ArgumentException(string.Concat("NAME: no self-test named ", args[0], " (test runs them all and prints their names)"));
                 options.OnlyTests = args[0];
             }
-            SelfTests.Run(options, _scratch, Console.InterruptRequested);
+            SelfTests.Run(options, _scratch, _interrupted);
         }
 
         private void Bench(List<string> args)
