@@ -43,7 +43,7 @@ namespace BuddyOS.Kernel.Shell
             _selfTestsPassed = selfTestsPassed;
             Add("help", "", "this list", 0, 0, Help);
             Add("mem", "", "heap statistics and free blocks per order", 0, 0, Mem);
-            Add("map", "[ADDR]", "a picture of the heap: free, allocated, split; ADDR: 64 KiB from there", 0, 1, Map);
+            Add("map", "[ADDR]", "a picture of the heap; ADDR: 64 KiB from there, clipped at its end", 0, 1, Map);
             Add("alloc", "SIZE [ALIGN]", "allocate a raw block (never collected) and print its address", 1, 2, Alloc);
             Add("free", "ADDR...", "free blocks `alloc` gave; a bad address prints the heap's status", 1, 16, Free);
             Add("gc", "", "collect garbage and print what was reclaimed", 0, 0, Gc);
@@ -198,10 +198,14 @@ namespace BuddyOS.Kernel.Shell
 
         // Several addresses in one line free one after the other with no allocation between them: `free A A`
         // shows a double free (a second `free A` typed later may find A's block reused by the shell's own objects).
+        // Every address is parsed before any is freed: a bad one is an error that changes nothing.
         private void Free(List<string> args)
         {
+            ulong[] addresses = new ulong[args.Count];
             for (int i = 0; i < args.Count; i++)
-                FreeOne(Arguments.ParseNumber(args[i], "ADDR"));
+                addresses[i] = Arguments.ParseNumber(args[i], "ADDR");
+            for (int i = 0; i < addresses.Length; i++)
+                FreeOne(addresses[i]);
         }
 
         private void FreeOne(ulong address)

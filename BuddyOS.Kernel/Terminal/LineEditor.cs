@@ -119,6 +119,11 @@ namespace BuddyOS.Kernel.Terminal
             switch (letter)
             {
                 case 'c':
+                    if (_cursor != _length || _promptLength + _length >= _columns)
+                    {
+                        _cursor = _length;   // ^C after the whole line, as a shell shows it
+                        Refresh();
+                    }
                     Emit('^');
                     Emit('C');
                     Emit('\n');

@@ -138,6 +138,25 @@ public sealed partial class KernelShellTests
                 "an overflowing number: one line naming the argument", huge);
             var usage = shell.Run("free");
             Expect(usage.Trim() == "usage: free ADDR...", "a missing argument: the usage", usage);
+            // Every overflowing number names its argument; nothing runs.
+            foreach (var (line, argument, word) in new[] { ("free 0x8000000000 0xFFFFFFFFFFFFFFFFFF", "ADDR", "0xFFFFFFFFFFFFFFFFFF"),
+                         ("sleep 99999999999999999999", "MS", "99999999999999999999"), ("alloc 16 99999999999999999999", "ALIGN", "99999999999999999999"),
+                         ("map 0x10000000000000000", "ADDR", "0x10000000000000000") })
+            {
+                var overflow = shell.Run(line);
+                Expect(overflow.Trim() == $"error: {argument}: {word} is too large (at most 18446744073709551615 = 0xFFFFFFFFFFFFFFFF)",
+                    $"{line}: one line naming {argument}", overflow);
+            }
+            var nosuch = shell.Run("test nosuch");
+            Expect(nosuch.Trim() == "error: NAME: no self-test named nosuch (test runs them all and prints their names)",
+                "test nosuch: an error before anything runs (no plan, no summary)", nosuch);
+            // The last 16 bytes of the heap: one 64-byte run of the row drawn, the rest of the row clipped, with a note.
+            var edge = shell.Run("map 0x80003FFFF0");
+            Expect(Regex.IsMatch(edge, @"^0x80003FFFC0 [.#+]$", RegexOptions.Multiline) && edge.Contains("(clipped: the heap ends at 0x8000400000)") &&
+                   Regex.Matches(edge, @"^0x[0-9A-F]{10} ", RegexOptions.Multiline).Count == 1, "map at the heap's end: one character, clipped", edge);
+            var sums = Regex.Match(shell.Run("mem"), @"^heap: (?<total>\d+) bytes at 0x[0-9A-F]+ = held (?<held>\d+) \+ cached (?<cached>\d+) \+ free (?<free>\d+)$", RegexOptions.Multiline);
+            Expect(sums.Success && long.Parse(sums.Groups["held"].Value) + long.Parse(sums.Groups["cached"].Value) + long.Parse(sums.Groups["free"].Value) == long.Parse(sums.Groups["total"].Value),
+                "mem: held + cached + free = the total", sums.Value);
 
             shell.Run("gc");
             var after = shell.Run("mem");

@@ -148,6 +148,16 @@ public sealed unsafe class LineEditorTests : IDisposable
     }
 
     [Fact]
+    public void Ctrl_C_in_the_middle_of_a_line_shows_the_whole_line_then_C()
+    {
+        Begin();
+        Type("echo hello");
+        Feed(Home, Right);
+        Assert.Equal(EditResult.Cancelled, Feed(KeyEvent.Ctrl('c')));
+        Assert.Equal("buddyos> echo hello^C", _screen.RowText(0));
+    }
+
+    [Fact]
     public void Ctrl_L_clears_the_screen_and_redraws_the_line_on_the_top_row()
     {
         _screen.Write("some output\nmore\n");
