@@ -61,9 +61,7 @@ namespace BuddyOS.Kernel.Drivers
                 return;
             }
             Console.Write("framebuffer ");
-            Console.WriteDecimal((ulong)s_fb.Width);
-            Console.Write('x');
-            Console.WriteDecimal((ulong)s_fb.Height);
+            WriteSize(s_fb.Width, s_fb.Height);
             Console.Write('x');
             Console.WriteDecimal((ulong)s_fb.BitsPerPixel);
             Console.Write(" at ");
@@ -76,14 +74,17 @@ namespace BuddyOS.Kernel.Drivers
                 return;
             }
             Console.Write(", ");
-            Console.WriteDecimal((ulong)FramebufferConsole.Columns);
-            Console.Write('x');
-            Console.WriteDecimal((ulong)FramebufferConsole.Rows);
+            WriteSize((uint)FramebufferConsole.Columns, (uint)FramebufferConsole.Rows);
             Console.Write(" text in an ");
-            Console.WriteDecimal((ulong)FramebufferConsole.Font.Width);
-            Console.Write('x');
-            Console.WriteDecimal((ulong)FramebufferConsole.Font.Height);
+            WriteSize((uint)FramebufferConsole.Font.Width, (uint)FramebufferConsole.Font.Height);
             Console.WriteLine(" PSF font (console-setup's Lat15-VGA16)");
+        }
+
+        private static void WriteSize(uint width, uint height)
+        {
+            Console.WriteDecimal((ulong)width);
+            Console.Write('x');
+            Console.WriteDecimal((ulong)height);
         }
     }
 }

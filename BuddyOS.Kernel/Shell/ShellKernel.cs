@@ -43,19 +43,19 @@ namespace BuddyOS.Kernel.Shell
             _selfTestsPassed = selfTestsPassed;
             Add("help", "", "this list", 0, 0, Help);
             Add("mem", "", "heap statistics and free blocks per order", 0, 0, Mem);
-            Add("map", "[ADDR]", "a picture of the heap; ADDR: 64 KiB from there, clipped at its end", 0, 1, Map);
-            Add("alloc", "SIZE [ALIGN]", "allocate a raw block (never collected) and print its address", 1, 2, Alloc);
-            Add("free", "ADDR...", "free blocks `alloc` gave; a bad address prints the heap's status", 1, 16, Free);
+            Add("map", "[ADDR]", "a picture of the heap; ADDR: 64 KiB from there", 0, 1, Map);
+            Add("alloc", "SIZE [ALIGN]", "allocate a raw block (never collected), print its address", 1, 2, Alloc);
+            Add("free", "ADDR...", "free blocks alloc gave; a bad address prints its status", 1, 16, Free);
             Add("gc", "", "collect garbage and print what was reclaimed", 0, 0, Gc);
-            Add("test", "[NAME]", "rerun the self-tests, or one of them (Ctrl-C stops between tests)", 0, 1, Test);
-            Add("bench", "", "the heap and collector benchmarks (Ctrl-C stops between them)", 0, 0, Bench);
+            Add("test", "[NAME]", "rerun the self-tests, or one of them (Ctrl-C stops)", 0, 1, Test);
+            Add("bench", "", "the heap and collector benchmarks (Ctrl-C stops)", 0, 0, Bench);
             Add("uptime", "", "time since the timer started, from PIT ticks", 0, 0, Uptime);
             Add("sleep", "MS", "wait MS milliseconds on the timer (Ctrl-C stops it)", 1, 1, Sleep);
             Add("irq", "", "interrupt counters", 0, 0, IrqCounters);
             Add("echo", "TEXT...", "print the words back", 0, 64, Echo);
             Add("clear", "", "clear the screen (Ctrl-L does it while typing)", 0, 0, Clear);
-            Add("reboot", "", "reset the machine (under QEMU: ends it, stopped by the user)", 0, 0, Reboot);
-            Add("halt", "", "stop the machine (under QEMU: ends it, stopped by the user)", 0, 0, Halt);
+            Add("reboot", "", "reset the machine (QEMU ends: stopped by the user)", 0, 0, Reboot);
+            Add("halt", "", "stop the machine (QEMU ends: stopped by the user)", 0, 0, Halt);
         }
 
         private void Add(string name, string usage, string help, int minArgs, int maxArgs, CommandBody body)
