@@ -114,7 +114,7 @@ namespace BuddyOS.Kernel.SelfTest
             if (!rerun)
                 t.Equal(0, (ulong)CctorRuns, "cctor ran before first access");
             else
-                t.Note = "rerun: the class constructor ran at boot; checked that it does not run again";
+                t.Note = "rerun: the class constructor ran at boot and does not run again";
             t.Equal(7, (ulong)LazyStatics.Seven, "static set by the cctor");
             t.Equal(1, (ulong)CctorRuns, rerun ? "cctor ran once, at boot" : "cctor runs after first access");
             t.Check(LazyStatics.Marker != null, "static object set by the cctor");

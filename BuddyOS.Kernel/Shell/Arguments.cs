@@ -41,7 +41,7 @@ namespace BuddyOS.Kernel.Shell
                     throw new FormatException(string.Concat(what, ": expected a number, got \"", word, "\""));
                 ulong radix = hex ? 16UL : 10UL;
                 if (value > (ulong.MaxValue - (ulong)digit) / radix)
-                    throw new ArgumentOutOfRangeException(string.Concat(what, ": ", word, " is too large (at most 18446744073709551615 = 0xFFFFFFFFFFFFFFFF)"));
+                    throw new ArgumentOutOfRangeException(string.Concat(what, ": ", word, " does not fit in 64 bits"));
                 value = value * radix + (ulong)digit;
             }
             return value;

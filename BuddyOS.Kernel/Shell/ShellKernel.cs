@@ -265,7 +265,7 @@ namespace BuddyOS.Kernel.Shell
             if (args.Count == 1)
             {
                 if (!SelfTests.Exists(args[0]))
-                    throw new ArgumentException(string.Concat("NAME: no self-test named ", args[0], " (test runs them all and prints their names)"));
+                    throw new ArgumentException(string.Concat("NAME: no self-test named ", args[0], " (test lists them all on its plan line)"));
                 options.OnlyTests = args[0];
             }
             SelfTests.Run(options, _scratch, _interrupted);

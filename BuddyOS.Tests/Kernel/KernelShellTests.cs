@@ -134,7 +134,7 @@ public sealed partial class KernelShellTests
             var bad = shell.Run("alloc lots");
             Expect(bad.Trim() == "error: SIZE: expected a number, got \"lots\"", "a bad number: one line", bad);
             var huge = shell.Run("alloc 99999999999999999999999");
-            Expect(huge.Trim() == "error: SIZE: 99999999999999999999999 is too large (at most 18446744073709551615 = 0xFFFFFFFFFFFFFFFF)",
+            Expect(huge.Trim() == "error: SIZE: 99999999999999999999999 does not fit in 64 bits",
                 "an overflowing number: one line naming the argument", huge);
             var usage = shell.Run("free");
             Expect(usage.Trim() == "usage: free ADDR...", "a missing argument: the usage", usage);
@@ -144,11 +144,11 @@ public sealed partial class KernelShellTests
                          ("map 0x10000000000000000", "ADDR", "0x10000000000000000") })
             {
                 var overflow = shell.Run(line);
-                Expect(overflow.Trim() == $"error: {argument}: {word} is too large (at most 18446744073709551615 = 0xFFFFFFFFFFFFFFFF)",
+                Expect(overflow.Trim() == $"error: {argument}: {word} does not fit in 64 bits",
                     $"{line}: one line naming {argument}", overflow);
             }
             var nosuch = shell.Run("test nosuch");
-            Expect(nosuch.Trim() == "error: NAME: no self-test named nosuch (test runs them all and prints their names)",
+            Expect(nosuch.Trim() == "error: NAME: no self-test named nosuch (test lists them all on its plan line)",
                 "test nosuch: an error before anything runs (no plan, no summary)", nosuch);
             // The last 16 bytes of the heap: one 64-byte run of the row drawn, the rest of the row clipped, with a note.
             var edge = shell.Run("map 0x80003FFFF0");
@@ -237,7 +237,7 @@ public sealed partial class KernelShellTests
                 Expect(summary.Success && summary.Groups["failed"].Value == "0" && int.Parse(summary.Groups["passed"].Value) == (all ? SelfTestRegistry.Names.Count : 1)
                     && !answer.Contains("PANIC"), $"test run {run + 1}: every planned test passed", answer);
                 if (all)
-                    Expect(answer.Contains("[PASS] static_constructor") && answer.Contains("does not run again"), "static_constructor passes in a rerun", answer);
+                    Expect(answer.Contains("[PASS] static_constructor") && answer.Contains("[PASS] static_constructor") && answer.Contains("does not run again"), "static_constructor passes in a rerun", answer);
                 if (run % 10 == 0)
                 {
                     var bench = shell.Run("bench", TimeSpan.FromSeconds(60));
