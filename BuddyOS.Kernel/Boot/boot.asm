@@ -7,6 +7,10 @@ MB2_BOOT_MAGIC  equ 0x36D76289
 HEAP_SIZE       equ 4 * 1024 * 1024
 HEAP_META_SIZE  equ 288 * 1024           ; BuddyHeap.MetadataBytes(4 MiB, 19 orders, objectCache) = 279,936
 STACK_SIZE      equ 256 * 1024
+; The graphics mode asked for under UEFI: 80 x 30 cells of the 8 x 16 console font.
+FB_WIDTH        equ 640
+FB_HEIGHT       equ 480
+FB_DEPTH        equ 32
 ; The kernel sees the heap through a second mapping at 512 GiB (PML4 entry 1), not at its .bss address:
 ; the collector scans stacks conservatively, and no small integer (a size, a count) can look like a
 ; pointer into a heap that high.
@@ -29,6 +33,17 @@ mb2_header:
     dd MB2_ARCH_I386
     dd mb2_header_end - mb2_header
     dd 0x100000000 - (MB2_MAGIC + MB2_ARCH_I386 + (mb2_header_end - mb2_header))
+    ; Framebuffer tag, optional: under UEFI (no VGA text mode) GRUB sets this graphics mode through GOP and the
+    ; kernel draws its text with a bitmap font (Drivers/FramebufferConsole.cs); under BIOS, where GRUB loads no
+    ; video driver (iso/grub.cfg), it stays in VGA text mode and says so in the same tag.
+    align 8
+    dw 5                                ; type: framebuffer
+    dw 1                                ; flags: optional
+    dd 20                               ; size
+    dd FB_WIDTH
+    dd FB_HEIGHT
+    dd FB_DEPTH
+    align 8
     ; end tag
     dw 0
     dw 0

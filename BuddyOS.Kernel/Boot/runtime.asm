@@ -223,7 +223,11 @@ BuddyOS_Reboot:
     cli
     mov al, 0xFE                        ; 8042 command: pulse the CPU reset line
     out 0x64, al
-    lidt [rel .no_idt]                  ; if it did not: any interrupt now triple-faults
+                                        ; if it did not: a triple fault
+global BuddyOS_TripleFault
+BuddyOS_TripleFault:                    ; crash=triple_fault: an empty IDT, then any interrupt is a triple fault
+    cli
+    lidt [rel .no_idt]
     int3
     jmp $
 .no_idt:

@@ -1,4 +1,4 @@
-// One key press as Console.ReadKey returns it: the character it types and which key it was.
+// One key press as Console.ReadKey returns it: the character it types, which key it was, and whether Ctrl was held.
 namespace BuddyOS.Kernel
 {
     internal enum ConsoleKey
@@ -8,17 +8,29 @@ namespace BuddyOS.Kernel
         Backspace,
         Tab,
         Escape,
+        UpArrow,
+        DownArrow,
+        LeftArrow,
+        RightArrow,
+        Home,
+        End,
+        Insert,
+        Delete,
+        PageUp,
+        PageDown,
     }
 
     internal readonly struct ConsoleKeyInfo
     {
         public readonly char KeyChar;
         public readonly ConsoleKey Key;
+        public readonly bool Control;
 
-        public ConsoleKeyInfo(char keyChar, ConsoleKey key)
+        public ConsoleKeyInfo(char keyChar, ConsoleKey key, bool control = false)
         {
             KeyChar = keyChar;
             Key = key;
+            Control = control;
         }
     }
 }

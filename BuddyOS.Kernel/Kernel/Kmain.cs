@@ -16,7 +16,7 @@ namespace BuddyOS.Kernel
         private static void Main(byte* multibootInfo, byte* heapBottom, byte* heapTop, byte* metadata, byte* metadataEnd, byte* kernelEnd)
         {
             Serial.Initialize();
-            VgaText.Clear();
+            Drivers.Screen.Initialize(multibootInfo);
             Console.Write(ReportProtocol.KernelUp);
             Console.WriteLine(" (x86-64 long mode, C# compiled by NativeAOT ilc)");
 
@@ -37,6 +37,7 @@ namespace BuddyOS.Kernel
                 Console.WriteLine("heap.checks=on: this kernel has no heap debug checks");
             string hypervisor = Hypervisor.Vendor();
             BootReport.Print(options, hypervisor, staticBases);
+            Screen.PrintReport();
             CollectorReport.PrintConfiguration();
 
             // A second 4 MiB, for the tests that need a heap of their own and for the benchmark, comes from
@@ -66,6 +67,11 @@ namespace BuddyOS.Kernel
                 CrashWithUseAfterFree();
             else if (options.Crash == "irq")
                 CrashInsideInterruptHandler();
+            else if (options.Crash == "triple_fault")
+            {
+                Console.WriteLine("crash=triple_fault: loading an empty IDT and raising int3");
+                Machine.TripleFault();
+            }
             else if (options.Crash == "hang")
             {
                 Console.WriteLine("crash=hang: spinning forever with interrupts off");

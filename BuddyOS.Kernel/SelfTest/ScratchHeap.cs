@@ -15,11 +15,14 @@ namespace BuddyOS.Kernel.SelfTest
         public static byte* Region => s_region;
         public static bool Available => s_region != null;
 
+        // Once per boot: the bookkeeping comes from the kernel heap and stays for the whole boot, so the shell's
+        // `test` and `bench` reuse it instead of allocating it again each time.
         public static void Initialize(byte* region)
         {
+            if (s_metadata != null)
+                return;
             s_region = region;
             s_metadataBytes = BuddyHeap.MetadataBytes(Size, KernelHeap.Orders, objectCache: true);   // enough for both kinds
-            // The bookkeeping comes from the kernel heap; it stays for the whole boot.
             s_metadata = KernelHeap.AllocateRaw(s_metadataBytes, 16);
         }
 

@@ -7,9 +7,27 @@ namespace BuddyOS.Kernel.SelfTest
 {
     internal static unsafe class SelfTests
     {
-        public static TestResults Run(CommandLine options, byte* scratch)
+        // stop: asked between tests (the shell's Ctrl-C); null at boot.
+        public static TestResults Run(CommandLine options, byte* scratch, StopRequested stop = null)
         {
             ScratchHeap.Initialize(scratch);
+            List<TestCase> tests = Registered();
+            if (options.AddFailingTest)
+                tests.Add(DeliberateFailureCase());
+            return TestRunner.Run(tests, options, stop);
+        }
+
+        public static bool Exists(string name)
+        {
+            List<TestCase> tests = Registered();
+            for (int i = 0; i < tests.Count; i++)
+                if (tests[i].Name == name)
+                    return true;
+            return false;
+        }
+
+        private static List<TestCase> Registered()
+        {
             List<TestCase> tests = new List<TestCase>();
             Add(tests, "new_uses_kernel_heap", HeapTests.NewUsesKernelHeap, needsFree: false);
             Add(tests, "many_short_lived", HeapTests.ManyShortLived, needsFree: false).NeedsCollector = true;
@@ -54,9 +72,7 @@ namespace BuddyOS.Kernel.SelfTest
             Add(tests, "bcl_reflection", Bcl.ReflectionTests.Reflection, needsFree: false);
             Add(tests, "bcl_console", Bcl.ConsoleTests.ConsoleOutput, needsFree: false);
             Add(tests, "bcl_program", Bcl.ProgramTests.Calculator, needsFree: false);
-            if (options.AddFailingTest)
-                tests.Add(DeliberateFailureCase());
-            return TestRunner.Run(tests, options);
+            return tests;
         }
 
         private static TestCase Add(List<TestCase> tests, string name, TestBody body, bool needsFree)

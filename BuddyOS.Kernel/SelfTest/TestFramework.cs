@@ -10,6 +10,9 @@ namespace BuddyOS.Kernel.SelfTest
 {
     internal delegate void TestBody(TestContext t);
 
+    // Whether to stop before the next test (the shell's Ctrl-C).
+    internal delegate bool StopRequested();
+
     internal sealed class TestCase
     {
         public string Name;
@@ -119,7 +122,7 @@ namespace BuddyOS.Kernel.SelfTest
             System.GC.KeepAlive(text);
         }
 
-        public static TestResults Run(System.Collections.Generic.List<TestCase> tests, CommandLine options)
+        public static TestResults Run(System.Collections.Generic.List<TestCase> tests, CommandLine options, StopRequested stop = null)
         {
             TestResults results = default;
             TestContext.Full = options.FullSize;
@@ -140,6 +143,12 @@ namespace BuddyOS.Kernel.SelfTest
                 TestCase test = tests[i];
                 if (!Selected(test, options))
                     continue;
+                if (stop != null && stop())
+                {
+                    Console.Write("test: stopped (Ctrl-C) before ");
+                    Console.WriteLine(test.Name);
+                    break;
+                }
                 if (test.NeedsFree && !KernelHeap.SupportsFree)
                 {
                     Report(Drivers.VgaText.Yellow, ReportProtocol.ExpectedFailure, test.Name, 0, null,

@@ -1,80 +1,108 @@
-// The terminal's input as one byte stream, what a program reading descriptor 0 of a Linux terminal gets: COM1's
-// bytes as they arrive (a terminal on the host already sends VT sequences) and the PS/2 keyboard's characters.
-// Interrupt handlers fill the drivers' rings; readers drain them with interrupts briefly off, and halt while
-// both are empty.
-using BuddyOS.Kernel.Drivers;
-using BuddyOS.Kernel.Interrupts;
+// The terminal's input as the byte stream a program reading descriptor 0 of a Linux terminal gets. Keys come
+// from the kernel console's one input path (the PS/2 keyboard and COM1 through Terminal/'s decoders: the
+// shell's line editor reads the same queue) and are sent as a VT terminal sends them: characters as UTF-8,
+// Enter as CR, Backspace as DEL, Ctrl + a letter as its control character, the cursor and editing keys as
+// ESC [ A ... ESC [ 6 ~. CoreLib's KeyParser turns them back into ConsoleKeyInfo for Console.ReadKey.
+using BuddyOS.Kernel.Terminal;
 
 namespace BuddyOS.Kernel.Runtime.Platform
 {
     internal static unsafe class ConsoleInput
     {
-        private static byte s_pending;
-        private static bool s_hasPending;
+        // The bytes of the last key not yet read (at most 4: ESC [ n ~, or a UTF-8 character).
+        private static ulong s_pending;
+        private static int s_pendingCount;
 
         public static bool Available
         {
             get
             {
-                bool enabled = Irq.Disable();
-                bool any = TryTake(out byte b);
-                if (any)
-                {
-                    s_pending = b;
-                    s_hasPending = true;
-                }
-                Irq.Restore(enabled);
-                return any;
+                if (s_pendingCount > 0)
+                    return true;
+                if (!Console.TryTakeKey(out KeyEvent key))
+                    return false;
+                Encode(key);
+                return s_pendingCount > 0;
             }
         }
 
-        // Blocks until at least one byte is there, then returns what is (up to count).
+        // Blocks until at least one byte is there, then returns what is (up to count) without waiting again.
         public static int Read(byte* buffer, int count)
         {
             if (count <= 0)
                 return 0;
-            while (true)
+            while (s_pendingCount == 0)
+                Encode(Console.ReadKeyEvent());
+            int n = 0;
+            while (n < count && (s_pendingCount > 0 || Available))
             {
-                Irq.Disable();
-                int n = 0;
-                while (n < count && TryTake(out byte b))
-                    buffer[n++] = b;
-                if (n > 0)
-                {
-                    Irq.Enable();
-                    return n;
-                }
-                Irq.WaitForInterrupt();   // returns with interrupts on
+                buffer[n++] = (byte)s_pending;
+                s_pending >>= 8;
+                s_pendingCount--;
             }
+            return n;
         }
 
         public static void WaitForInput()
         {
-            Irq.Disable();
-            if (!s_hasPending)
-                Irq.WaitForInterrupt();
-            else
-                Irq.Enable();
+            if (s_pendingCount == 0)
+                Encode(Console.ReadKeyEvent());
         }
 
-        // With interrupts off.
-        private static bool TryTake(out byte b)
+        private static void Encode(KeyEvent key)
         {
-            if (s_hasPending)
+            switch (key.Key)
             {
-                s_hasPending = false;
-                b = s_pending;
-                return true;
+                case TerminalKey.Character when key.Control:
+                    Put((byte)(key.Char & 0x1F));
+                    break;
+                case TerminalKey.Character:
+                    PutUtf8(key.Char);
+                    break;
+                case TerminalKey.Enter: Put((byte)'\r'); break;
+                case TerminalKey.Backspace: Put(0x7F); break;
+                case TerminalKey.Tab: Put((byte)'\t'); break;
+                case TerminalKey.Escape: Put(0x1B); break;
+                case TerminalKey.Up: Csi('A'); break;
+                case TerminalKey.Down: Csi('B'); break;
+                case TerminalKey.Right: Csi('C'); break;
+                case TerminalKey.Left: Csi('D'); break;
+                case TerminalKey.Home: Csi('H'); break;
+                case TerminalKey.End: Csi('F'); break;
+                case TerminalKey.Insert: Tilde('2'); break;
+                case TerminalKey.Delete: Tilde('3'); break;
+                case TerminalKey.PageUp: Tilde('5'); break;
+                case TerminalKey.PageDown: Tilde('6'); break;
             }
-            while (Keyboard8042.TryTakeScancode(out byte scancode))
-            {
-                if (Keyboard8042.Decode(scancode, out char c))
-                {
-                    b = c == '\b' ? (byte)0x7F : c == '\n' ? (byte)'\r' : (byte)c;
-                    return true;
-                }
-            }
-            return Serial.TryTake(out b);
+        }
+
+        private static void Csi(char final)
+        {
+            Put(0x1B);
+            Put((byte)'[');
+            Put((byte)final);
+        }
+
+        private static void Tilde(char n)
+        {
+            Csi(n);
+            Put((byte)'~');
+        }
+
+        private static void PutUtf8(char c)
+        {
+            if (!System.Text.Rune.TryCreate(c, out System.Text.Rune rune))
+                return;   // a lone surrogate: no keyboard types one
+            System.Span<byte> bytes = stackalloc byte[4];
+            int length = rune.EncodeToUtf8(bytes);
+            for (int i = 0; i < length; i++)
+                Put(bytes[i]);
+        }
+
+        private static void Put(byte b)
+        {
+            s_pending |= (ulong)b << (8 * s_pendingCount);
+            s_pendingCount++;
         }
     }
 }
