@@ -19,8 +19,7 @@ namespace BuddyOS.Kernel
         private static LineEditor s_editor;   // made at the first ReadLine; its storage is all it ever allocates
 
         // Blocks until a key arrives from either device. Interrupts must be initialised (Irq.Initialize).
-        public static ConsoleKeyInfo ReadKey() => ToConsoleKeyInfo(ReadKeyEvent());
-
+        // (System.Console.ReadKey reads the same keys, sent as a terminal's bytes: Runtime/Platform/ConsoleInput.cs.)
         public static KeyEvent ReadKeyEvent()
         {
             Screen.UpdateCursor();
@@ -104,31 +103,6 @@ namespace BuddyOS.Kernel
             while (Serial.TryTake(out byte b))
                 if (s_serialKeys.Feed(b, out KeyEvent key))
                     s_keys.TryAdd(key);
-        }
-
-        private static ConsoleKeyInfo ToConsoleKeyInfo(KeyEvent key)
-        {
-            ConsoleKey k = key.Key switch
-            {
-                TerminalKey.Enter => ConsoleKey.Enter,
-                TerminalKey.Backspace => ConsoleKey.Backspace,
-                TerminalKey.Tab => ConsoleKey.Tab,
-                TerminalKey.Escape => ConsoleKey.Escape,
-                TerminalKey.Up => ConsoleKey.UpArrow,
-                TerminalKey.Down => ConsoleKey.DownArrow,
-                TerminalKey.Left => ConsoleKey.LeftArrow,
-                TerminalKey.Right => ConsoleKey.RightArrow,
-                TerminalKey.Home => ConsoleKey.Home,
-                TerminalKey.End => ConsoleKey.End,
-                TerminalKey.Insert => ConsoleKey.Insert,
-                TerminalKey.Delete => ConsoleKey.Delete,
-                TerminalKey.PageUp => ConsoleKey.PageUp,
-                TerminalKey.PageDown => ConsoleKey.PageDown,
-                _ => ConsoleKey.Character,
-            };
-            // Ctrl + a letter types its control character (Ctrl-C is 0x03), as on a terminal.
-            char c = key.Control ? (char)(key.Char - 'a' + 1) : key.Char;
-            return new ConsoleKeyInfo(c, k, key.Control);
         }
     }
 }

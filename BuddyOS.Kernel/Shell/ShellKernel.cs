@@ -53,6 +53,8 @@ namespace BuddyOS.Kernel.Shell
             Add("sleep", "MS", "wait MS milliseconds on the timer (Ctrl-C stops it)", 1, 1, Sleep);
             Add("irq", "", "interrupt counters", 0, 0, IrqCounters);
             Add("echo", "TEXT...", "print the words back", 0, 64, Echo);
+            Add("keys", "", "show keys as System.Console.ReadKey sees them (Enter ends)", 0, 0, Keys);
+            Add("readline", "", "read a line with System.Console.ReadLine and say what came", 0, 0, ReadLine);
             Add("clear", "", "clear the screen (Ctrl-L does it while typing)", 0, 0, Clear);
             Add("reboot", "", "reset the machine (QEMU ends: stopped by the user)", 0, 0, Reboot);
             Add("halt", "", "stop the machine (QEMU ends: stopped by the user)", 0, 0, Halt);
@@ -111,6 +113,28 @@ namespace BuddyOS.Kernel.Shell
                 Console.Write("error: ");
                 Console.WriteLine(e.Message);
             }
+        }
+
+        // System.Console.ReadKey over the kernel's terminal (Runtime/Platform/ConsoleInput.cs): what a kernel author
+        // sees when they call it, key by key.
+        private void Keys(List<string> args)
+        {
+            System.Console.WriteLine("keys: type; each key is shown as System.Console.ReadKey returns it; Enter ends");
+            while (true)
+            {
+                ConsoleKeyInfo key = System.Console.ReadKey(intercept: true);
+                string modifiers = key.Modifiers == 0 ? "" : $" + {key.Modifiers}";
+                string character = key.KeyChar >= ' ' && key.KeyChar != (char)0x7F ? $"'{key.KeyChar}'" : $"0x{(int)key.KeyChar:X2}";
+                System.Console.WriteLine($"key: {key.Key}{modifiers}, char {character}");
+                if (key.Key == ConsoleKey.Enter)
+                    return;
+            }
+        }
+
+        private void ReadLine(List<string> args)
+        {
+            string line = System.Console.ReadLine();
+            System.Console.WriteLine(line == null ? "readline: end of input" : $"readline: {line.Length} characters: \"{line}\"");
         }
 
         private Command Find(string name)

@@ -213,6 +213,37 @@ public sealed partial class KernelShellTests
         Assert.Contains("\nKeys ABc\n", "\n" + answer);
     }
 
+    [Fact]
+    public async Task System_Console_reads_keys_and_lines_from_serial_and_keyboard()
+    {
+        await WithShell(ReportProtocol.ShellOption, async shell =>
+        {
+            shell.WaitForPrompt(BootTimeout);
+            shell.TypeOnSerial("keys\r");
+            shell.WaitFor("Enter ends", TimeSpan.FromSeconds(30));
+            // A letter, both cursor-key encodings, a tilde key, Ctrl-A, then the same from the PS/2 keyboard.
+            shell.TypeOnSerial("q\x1b[A\x1bOB\x1b[3~\x01");
+            shell.WaitFor("key: A + Control", TimeSpan.FromSeconds(30));
+            foreach (var key in new[] { "left", "home", "shift-a" })
+                await shell.MonitorCommandAsync("sendkey " + key);
+            shell.WaitFor("key: A + Shift", TimeSpan.FromSeconds(30));
+            shell.TypeOnSerial("\r");
+            shell.WaitFor(ReportProtocol.ShellPrompt, TimeSpan.FromSeconds(30));
+            var all = shell.Serial.Replace("\r", "");
+            var keys = all[all.LastIndexOf("Enter ends", StringComparison.Ordinal)..];
+            foreach (var expected in new[] { "key: Q, char 'q'", "key: UpArrow, char 0x00", "key: DownArrow, char 0x00", "key: Delete, char 0x00",
+                "key: A + Control, char 0x01", "key: LeftArrow, char 0x00", "key: Home, char 0x00", "key: A + Shift, char 'A'", "key: Enter, char 0x0D" })
+                Expect(keys.Contains(expected + "\n"), $"keys: the line '{expected}'", keys);
+
+            shell.TypeOnSerial("readline\r");
+            shell.WaitFor("readline\r\n", TimeSpan.FromSeconds(30));
+            shell.TypeOnSerial("hello, kernel\r");
+            var line = shell.WaitFor(ReportProtocol.ShellPrompt, TimeSpan.FromSeconds(30)).Replace("\r", "");
+            Expect(line.Contains("readline: 13 characters: \"hello, kernel\""), "readline: System.Console.ReadLine returned the typed line", line);
+            return 0;
+        });
+    }
+
     [GeneratedRegex(@"^selftest: (?<passed>\d+) passed, (?<failed>\d+) failed$", RegexOptions.Multiline)]
     private static partial Regex SummaryLine();
 

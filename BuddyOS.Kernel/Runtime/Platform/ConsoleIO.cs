@@ -185,6 +185,47 @@ namespace BuddyOS.Kernel.Runtime.Platform
             return 0;
         }
 
+        // snprintf with one %s or %d argument: how CoreLib expands terminfo strings. Without terminfo files it is not
+        // reached; when it is, only the first conversion is expanded and any other byte is copied as it is.
+        [RuntimeExport("SystemNative_SNPrintF_1S")]
+        private static int SNPrintFString(byte* buffer, int size, byte* format, byte* argument) => Format(buffer, size, format, argument, 0);
+
+        [RuntimeExport("SystemNative_SNPrintF_1I")]
+        private static int SNPrintFInt(byte* buffer, int size, byte* format, int argument) => Format(buffer, size, format, null, argument);
+
+        private static int Format(byte* buffer, int size, byte* format, byte* text, int number)
+        {
+            int length = 0;
+            bool expanded = false;
+            byte* digits = stackalloc byte[12];
+            for (byte* f = format; *f != 0; f++)
+            {
+                if (!expanded && f[0] == '%' && (f[1] == 's' || f[1] == 'd'))
+                {
+                    expanded = true;
+                    byte* value = text;
+                    if (f[1] == 'd')
+                    {
+                        System.Span<byte> span = new System.Span<byte>(digits, 11);
+                        number.TryFormat(span, out int written);
+                        digits[written] = 0;
+                        value = digits;
+                    }
+                    for (; value != null && *value != 0; value++, length++)
+                        if (length < size - 1)
+                            buffer[length] = *value;
+                    f++;
+                    continue;
+                }
+                if (length < size - 1)
+                    buffer[length] = *f;
+                length++;
+            }
+            if (size > 0)
+                buffer[length < size - 1 ? length : size - 1] = 0;
+            return length;
+        }
+
         private static nint Fail(int errno)
         {
             Errors.Set(errno);
