@@ -126,7 +126,8 @@ namespace BuddyOS.Kernel.GarbageCollection
 
         public static void ForgetBlock(byte* block) => ObjectMap.Forget(block);
 
-        public static bool IsObject(void* p) => s_ready && ObjectMap.IsObject(p);
+        // Whether obj (an object reference: its block + 8) is a live heap object.
+        public static bool IsObject(void* obj) => s_ready && ObjectMap.IsObject(ObjectLayout.BlockOf((byte*)obj));
 
 
         // A full collection; returns the bytes it gave back to the heap.
@@ -187,7 +188,7 @@ namespace BuddyOS.Kernel.GarbageCollection
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void MarkReference(nuint p)
         {
-            if (ObjectMap.TryMark(p))
+            if (ObjectMap.TryMark(p - ObjectLayout.HeaderBytes))
                 MarkStack.Push((byte*)p);
         }
 
@@ -201,24 +202,25 @@ namespace BuddyOS.Kernel.GarbageCollection
                 return;
             if (ObjectMap.TryMark((nuint)start))
             {
+                byte* obj = ObjectLayout.ObjectOf(start);
                 if (s_conservativeMarks < ConservativeLogEntries)
                 {
                     s_conservativeLog[2 * s_conservativeMarks] = (nuint)slot;
-                    s_conservativeLog[2 * s_conservativeMarks + 1] = (nuint)start;
+                    s_conservativeLog[2 * s_conservativeMarks + 1] = (nuint)obj;
                 }
                 s_conservativeMarks++;
-                MarkStack.Push(start);
+                MarkStack.Push(obj);
             }
         }
 
         // Whether the object at p survives this collection: anything outside the heap (frozen, static) does; a heap
         // object does when it is marked. For the handle table, after marking.
-        public static bool IsReachable(nuint p) => !KernelHeap.Contains((void*)p) || ObjectMap.IsMarked((byte*)p);
+        public static bool IsReachable(nuint p) => !KernelHeap.Contains((void*)p) || ObjectMap.IsMarked(ObjectLayout.BlockOf((byte*)p));
 
         // Marks p and everything it reaches (a dependent handle's secondary); true when p was not marked before.
         public static bool MarkAndTrace(nuint p)
         {
-            if (!ObjectMap.TryMark(p))
+            if (!ObjectMap.TryMark(p - ObjectLayout.HeaderBytes))
                 return false;
             MarkStack.Push((byte*)p);
             Drain();
@@ -255,7 +257,7 @@ namespace BuddyOS.Kernel.GarbageCollection
                 {
                     if (ObjectMap.IsMarked(block.Start))
                     {
-                        ObjectLayout.ScanReferences(block.Start);
+                        ObjectLayout.ScanReferences(ObjectLayout.ObjectOf(block.Start));
                         Drain();
                     }
                 }

@@ -10,7 +10,8 @@ namespace BuddyOS.Kernel
     internal static class Clock
     {
         private const ushort Channel2 = 0x42, Command = 0x43, Gate = 0x61;
-        private const uint CalibrationCounts = 23864;   // 20 ms of PIT input
+        private const uint CalibrationCounts = 5966;    // 5 ms of PIT input
+        private const int CalibrationRuns = 16;
         private const long UnixEpochTicks = 621355968000000000L;
 
         private static ulong s_tscHz;
@@ -59,12 +60,13 @@ namespace BuddyOS.Kernel
             }
         }
 
-        // TSC cycles per second: the least of five 20 ms PIT one-shots. A stall of the (virtual) CPU can only make a
-        // one-shot look longer, never shorter (the poll sees the PIT's output late), so the least is the truest.
+        // TSC cycles per second: the least of sixteen 5 ms PIT one-shots. A stall of the (virtual) CPU can only make
+        // a one-shot look longer, never shorter (the poll sees the PIT's output late), so the least is the truest,
+        // and short runs are the likeliest to see no stall on a loaded host.
         private static ulong Calibrate()
         {
             ulong best = ulong.MaxValue;
-            for (int i = 0; i < 5; i++)
+            for (int i = 0; i < CalibrationRuns; i++)
             {
                 ulong hz = MeasureOnce();
                 if (hz != 0 && hz < best)

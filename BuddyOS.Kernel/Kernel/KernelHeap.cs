@@ -126,7 +126,7 @@ namespace BuddyOS.Kernel
             if (Collector.IsObject(p))
                 size = (ObjectLayout.SizeOf(p, *(MethodTable**)p) + 7) & ~(nuint)7;
 #endif
-            HeapStatus status = TryFreeRaw(p);
+            HeapStatus status = TryFreeRaw(ObjectLayout.BlockOf(p));
             if (status == HeapStatus.Ok)
                 s_objectBytesFreed += size;
             return status;
@@ -136,7 +136,7 @@ namespace BuddyOS.Kernel
         {
             HeapStatus status = TryFree(obj);
             if (status != HeapStatus.Ok)
-                Panic.Fail(HeapStatusNames.Name(status), (ulong)Allocation.AddressOf(obj));
+                Panic.Fail(HeapStatusNames.Name(status), (ulong)ObjectLayout.BlockOf((byte*)Allocation.AddressOf(obj)));
         }
 
         // Any block, object or raw; the heap's status for a bad pointer, and then nothing changes.

@@ -1,7 +1,8 @@
 // Where `new` meets the heap: the allocation entry points the generated code and CoreLib call. Every object,
 // array and string comes zeroed from the kernel heap as an object block (KernelHeap.AllocateObject), which the
 // collector frees once nothing references it. Sizes follow NativeAOT: BaseSize (header word, MethodTable
-// pointer, fields, a string's terminator) plus length * ComponentSize, rounded up to 8.
+// pointer, fields, a string's terminator) plus length * ComponentSize, rounded up to 8. The header word is the
+// block's first 8 bytes; the object reference points at the MethodTable pointer after it (ObjectLayout).
 using System;
 using System.Runtime;
 using System.Runtime.CompilerServices;
@@ -17,7 +18,7 @@ namespace BuddyOS.Kernel.Runtime
         [RuntimeExport("RhpNewFast")]
         internal static object NewObject(MethodTable* type)
         {
-            byte* memory = KernelHeap.AllocateObject(type->BaseSize);
+            byte* memory = ObjectLayout.ObjectOf(KernelHeap.AllocateObject(type->BaseSize));
             *(MethodTable**)memory = type;
             return AsObject(memory);
         }
@@ -33,7 +34,7 @@ namespace BuddyOS.Kernel.Runtime
                 ThrowBadLength(length);
             ulong size = type->BaseSize + (ulong)type->ComponentSize * (uint)length;
             size = (size + 7) & ~7UL;
-            byte* memory = KernelHeap.AllocateObject((nuint)size);
+            byte* memory = ObjectLayout.ObjectOf(KernelHeap.AllocateObject((nuint)size));
             *(MethodTable**)memory = type;
             *(int*)(memory + sizeof(nint)) = length;
             return AsObject(memory);

@@ -10,13 +10,13 @@ namespace BuddyOS.Kernel.SelfTest.Bcl
     {
         public static void Time(TestContext t)
         {
-            // Stopwatch over 50 ms one-shots of PIT channel 2, its output polled as at calibration. A stall of the
-            // (virtual) CPU can only lengthen what Stopwatch sees, so the least of four ratios is the one to judge;
+            // Stopwatch over 10 ms one-shots of PIT channel 2, its output polled as at calibration. A stall of the
+            // (virtual) CPU can only lengthen what Stopwatch sees, so the least of eight ratios is the one to judge;
             // the timer interrupts' count is no reference under TCG, where late ticks arrive in bursts.
-            const uint Counts = 59659;
+            const uint Counts = 11932;
             double pitMs = Counts * 1000.0 / Interrupts.Pit.InputHz;
             double ratio = double.MaxValue;
-            for (int i = 0; i < 4; i++)
+            for (int i = 0; i < 8; i++)
             {
                 long start = Stopwatch.GetTimestamp();
                 Clock.WaitPitCounts(Counts);
