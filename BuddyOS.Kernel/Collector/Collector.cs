@@ -7,10 +7,12 @@
 //     an explicit MarkStack; inside the heap precisely, by each type's GC descriptor (ObjectLayout); then the
 //     dependent handles (a secondary is reachable when its primary is), to a fixed point. Mark bits live
 //     outside the objects (ObjectMap), so no object layout changes.
-//   Weak references: once marking is done, weak and dependent handles whose target is unmarked are cleared
-//     (Runtime/GcHandles.cs), before the sweep frees the targets.
+//   Weak references and finalization: once marking is done, short weak handles to unmarked objects are
+//     cleared; registered finalizable objects still unmarked are kept (with what they reference) for their
+//     finalizers (Finalization.cs, which runs them later at safe points); then long weak and dependent handles
+//     whose target is still unmarked are cleared (Runtime/GcHandles.cs), before the sweep frees the targets.
 //   Sweep: every object block without a mark goes back to the buddy heap, merging with its buddies as a
-//     Free does. Raw blocks (no object bit) are never swept. Finalizers never run.
+//     Free does. Raw blocks (no object bit) are never swept.
 // One CPU and no interrupts that allocate: nothing else runs while it collects.
 #if !KERNEL_HEAP_BUMP
 using System.Runtime;
@@ -162,7 +164,10 @@ namespace BuddyOS.Kernel.GarbageCollection
             Drain();
             RecoverFromOverflow();
             LastDependentPasses = GcHandles.PropagateDependents();
-            WeakHandlesCleared += (ulong)GcHandles.ClearDead();
+            WeakHandlesCleared += (ulong)GcHandles.ClearShortWeak();
+            if (Finalization.ScanUnreachable() > 0)
+                LastDependentPasses += GcHandles.PropagateDependents();   // what finalization kept may be a primary
+            WeakHandlesCleared += (ulong)GcHandles.ClearLongWeakAndDependent();
             ulong sweepStart = Machine.Rdtsc();
             ulong objects = Sweep();
             LastStackScanCycles = scanEnd - scanStart;

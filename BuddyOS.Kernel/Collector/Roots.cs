@@ -2,7 +2,8 @@
 //   - the GC static bases (section 201 of the module: each block holds the object that carries a type's
 //     reference-typed statics) and what they reference, traced precisely;
 //   - the GC handle table (strong and pinned handles: Runtime/GcHandles.cs), which holds CoreLib's module
-//     static spines among others; thread statics, which are a static of Runtime/Threads.cs;
+//     static spines among others; thread statics, which are a static of Runtime/Threads.cs; the objects
+//     waiting for their finalizer (Finalization.cs);
 //   - the frozen objects outside the heap (the image's section 206 and CoreLib's frozen-object heap:
 //     Runtime/FrozenSegments.cs) that hold references, traced precisely;
 //   - the stack the kernel runs on, from the spilled registers up to its top, scanned conservatively;
@@ -122,6 +123,7 @@ namespace BuddyOS.Kernel.GarbageCollection
         {
             GcHandles.MarkStrong();
             Collector.Drain();
+            Finalization.MarkReady();
             FrozenSegments.Walk(trace: true, out int _, out int _);
             Collector.Drain();
         }

@@ -36,7 +36,8 @@ namespace BuddyOS.Kernel
             if (options.HeapChecks && KernelHeap.EnableChecks() != BuddyOS.Heap.HeapStatus.Ok)
                 Console.WriteLine("heap.checks=on: this kernel has no heap debug checks");
             string hypervisor = Hypervisor.Vendor();
-            BootReport.Print(options, hypervisor, staticBases);
+            BootReport.Print(options, hypervisor);
+            Runtime.RuntimeReport.PrintStartup(staticBases);
             Screen.PrintReport();
             CollectorReport.PrintConfiguration();
 
@@ -83,6 +84,7 @@ namespace BuddyOS.Kernel
                 Benchmark.Run(scratch, Hypervisor.IsQemuTcg(hypervisor));
             CollectorBenchmark.Run(Hypervisor.IsQemuTcg(hypervisor));
 
+            Runtime.RuntimeReport.PrintClosing();
             CollectorReport.Print();
             Interrupts.Irq.PrintCounters();
 

@@ -81,19 +81,6 @@ namespace BuddyOS.Kernel
             End();
         }
 
-        public static void InterfaceCallFailed(MethodTable* type, MethodTable* interfaceType, int slot)
-        {
-            Begin("interface call has no implementation");
-            Console.Write("receiver MethodTable ");
-            Console.WriteHex((ulong)type);
-            Console.Write(", interface MethodTable ");
-            Console.WriteHex((ulong)interfaceType);
-            Console.Write(", slot ");
-            Console.WriteDecimal((ulong)slot);
-            Console.WriteLine();
-            End();
-        }
-
         // Pass 1 found no handler: the exception, what stopped the search, and the stack from the throw.
         public static void UnhandledException(ExInfo* info, string why)
         {

@@ -28,6 +28,8 @@ namespace BuddyOS.Kernel
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.InternalCall)]
         private static extern byte* BssStart();
 
+        public static byte* BssStartAddress => BssStart();
+
         public static void Initialize(byte* multibootInfo, byte* bssEnd)
         {
             s_info = multibootInfo;

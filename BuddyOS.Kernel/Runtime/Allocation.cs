@@ -23,9 +23,14 @@ namespace BuddyOS.Kernel.Runtime
             return AsObject(memory);
         }
 
-        // Finalizers never run in BuddyOS (README, "What C# works"): a finalizable object is an ordinary one.
+        // An object whose type has a finalizer: registered, so that the collector finds it when it dies.
         [RuntimeExport("RhpNewFinalizable")]
-        internal static object NewFinalizable(MethodTable* type) => NewObject(type);
+        internal static object NewFinalizable(MethodTable* type)
+        {
+            object obj = NewObject(type);
+            Finalization.Register(obj);
+            return obj;
+        }
 
         [RuntimeExport("RhpNewArrayFast")]
         internal static object NewArray(MethodTable* type, int length)
@@ -54,7 +59,8 @@ namespace BuddyOS.Kernel.Runtime
         // CoreLib's slow paths (RuntimeImports.RhAllocateNewObject/Array): flags ask for pinned or
         // uninitialised memory, which a non-moving heap that always zeroes gives anyway.
         [RuntimeExport("RhAllocateNewObject")]
-        private static void AllocateNewObject(MethodTable* type, uint flags, object* result) => *result = NewObject(type);
+        private static void AllocateNewObject(MethodTable* type, uint flags, object* result) =>
+            *result = type->IsFinalizable ? NewFinalizable(type) : NewObject(type);
 
         [RuntimeExport("RhAllocateNewArray")]
         private static void AllocateNewArray(MethodTable* type, uint length, uint flags, object* result) =>

@@ -3,11 +3,13 @@
 // `*handle` itself); slots live in 4 KiB chunks taken from the kernel heap as raw blocks, never freed, and a
 // freed slot goes on a free list.
 //   Normal, Pinned: roots (the heap never moves an object, so pinned is the same as normal);
-//   Weak, WeakTrackResurrection: cleared by the collector once the target is unreachable (no finalizers run
-//     in BuddyOS, so the two weak kinds are the same);
+//   Weak: cleared by the collector once the target is unreachable, before finalization looks at it;
+//   WeakTrackResurrection: cleared once the target is unreachable even after finalization kept what it will
+//     finalize (so it still reads the object a finalizer will see);
 //   Dependent (ConditionalWeakTable): the secondary lives exactly as long as the primary: marked when the
 //     primary is, and both cleared once the primary is unreachable.
-// The collector calls MarkStrong, PropagateDependents and ClearDead (Collector/Collector.cs); nothing here
+// The collector calls MarkStrong, PropagateDependents, ClearShortWeak and ClearLongWeakAndDependent
+// (Collector/Collector.cs); nothing here
 // runs inside an interrupt handler.
 using System.Runtime;
 
@@ -61,6 +63,13 @@ namespace BuddyOS.Kernel.Runtime
             s_inUse--;
         }
 
+        // A WeakReference<T> the collector found dead (Collector/Finalization.cs): its handle goes back now.
+        public static void FreeDuringCollection(nint handle)
+        {
+            if (handle != 0)
+                Free((Slot*)handle);
+        }
+
         [RuntimeExport("RhHandleGet")]
         private static nint Get(Slot* slot) => slot->Target;
 
@@ -106,6 +115,32 @@ namespace BuddyOS.Kernel.Runtime
             }
         }
 
+        // In use by kind: normal and pinned, weak (with a target, cleared), dependent. For the census.
+        public static string Describe()
+        {
+            int strong = 0, weakLive = 0, weakCleared = 0, dependent = 0;
+            for (byte* chunk = s_chunks; chunk != null; chunk = *(byte**)chunk)
+            {
+                Slot* slots = (Slot*)(chunk + 16);
+                for (int i = 0; i < SlotsPerChunk; i++)
+                {
+                    nint kind = slots[i].Kind;
+                    if (kind == Normal || kind == Pinned)
+                        strong++;
+                    else if (kind == Weak || kind == WeakTrackResurrection)
+                    {
+                        if (slots[i].Target != 0)
+                            weakLive++;
+                        else
+                            weakCleared++;
+                    }
+                    else if (kind == Dependent)
+                        dependent++;
+                }
+            }
+            return $"GC handles: {strong} strong, {weakLive} weak with a target, {weakCleared} weak cleared, {dependent} dependent; {s_chunkCount} chunks";
+        }
+
         // Roots: the targets of normal and pinned handles.
         public static void MarkStrong()
         {
@@ -146,9 +181,15 @@ namespace BuddyOS.Kernel.Runtime
             return passes;
         }
 
-        // After marking: weak handles to unreachable objects read null from now on; a dependent handle whose
-        // primary died lets go of both. Returns the number of handles cleared.
-        public static int ClearDead()
+        // After marking, before finalization looks for dead finalizable objects: short weak handles (Weak) to
+        // unreachable objects read null from now on. Returns the number cleared.
+        public static int ClearShortWeak() => Clear(shortWeak: true);
+
+        // After finalization kept the objects it will finalize: long weak handles (WeakTrackResurrection) whose
+        // target is still unreachable read null, and a dependent handle whose primary died lets go of both.
+        public static int ClearLongWeakAndDependent() => Clear(shortWeak: false);
+
+        private static int Clear(bool shortWeak)
         {
             int cleared = 0;
             for (byte* chunk = s_chunks; chunk != null; chunk = *(byte**)chunk)
@@ -157,7 +198,7 @@ namespace BuddyOS.Kernel.Runtime
                 for (int i = 0; i < SlotsPerChunk; i++)
                 {
                     nint kind = slots[i].Kind;
-                    if (kind != Weak && kind != WeakTrackResurrection && kind != Dependent)
+                    if (shortWeak ? kind != Weak : kind != WeakTrackResurrection && kind != Dependent)
                         continue;
                     if (slots[i].Target == 0 || GarbageCollection.Collector.IsReachable((nuint)slots[i].Target))
                         continue;

@@ -5,8 +5,8 @@
 //   No-GC regions: supported. TryStartNoGCRegion(n) collects first, then succeeds when the heap has n free
 //     bytes; inside the region neither gc.stress nor an allocation collects; the region ends when more than n
 //     bytes were allocated (EndNoGCRegion then throws, as .NET does) or when GC.Collect is called.
-//   Finalizers never run: RhpNewFinalizable allocates an ordinary object, SuppressFinalize and
-//     ReRegisterForFinalize have nothing to do, and no finalizer thread exists.
+//   Finalizers run from a queue after a collection, at the kernel's safe points (Collector/Finalization.cs);
+//     there is no finalizer thread.
 //   Write barriers: the collector neither moves objects nor has generations, so a reference store needs no
 //     card marking: the barriers (Boot/runtime.asm, and the bulk and interlocked ones here) only store.
 using System.Runtime;
@@ -103,6 +103,7 @@ namespace BuddyOS.Kernel.Runtime
             info->FragmentedBytes = (long)(stats.FreeBytes - stats.LargestFreeBlock);   // free, but not in the largest block
             info->TotalCommittedBytes = size;
             info->PromotedBytes = 0;
+            info->FinalizationPendingCount = GarbageCollection.Finalization.Pending;
             info->Index = (long)Collector.Collections;
             info->Generation = 0;
             info->Compacted = 0;
@@ -137,23 +138,14 @@ namespace BuddyOS.Kernel.Runtime
             return s_noGcRegionEnd;
         }
 
-        // Finalization (never: see above).
-        [RuntimeExport("RhSuppressFinalize")]
-        private static void SuppressFinalize(object obj) { }
-
-        [RuntimeExport("RhReRegisterForFinalize")]
-        private static byte ReRegisterForFinalize(object obj) => 1;
-
-        [RuntimeExport("RhWaitForPendingFinalizers")]
-        private static void WaitForPendingFinalizers(int allowReentrantWait) { }
-
+        // CoreLib's finalizer thread would wait here: it is never started (Collector/Finalization.cs runs them).
         [RuntimeExport("RhpGetNextFinalizableObject")]
         private static object NextFinalizableObject() => null;
 
         [RuntimeExport("RhpWaitForFinalizerRequest")]
         private static uint WaitForFinalizerRequest()
         {
-            Panic.Fail("runtime: the finalizer thread started (BuddyOS runs no finalizers and has no threads)", 0);
+            Panic.Fail("runtime: CoreLib's finalizer thread started (BuddyOS has no threads: Collector/Finalization.cs runs finalizers)", 0);
             return 0;
         }
 

@@ -77,22 +77,19 @@ namespace BuddyOS.Kernel.Runtime
 
         private static byte* Follow(int* relative) => (byte*)relative + *relative;
 
-        public DispatchMap* DispatchMap
+        // The finalizer's code (Finalize, compiled), for a type with one: the field after typeManager, writableData
+        // and the dispatch map, a relative pointer in the image, a full pointer in a type built at run time.
+        public nint FinalizerCode
         {
             get
             {
-                if (!HasDispatchMap)
-                    return null;
-                return (DispatchMap*)Follow(RelativeFields + 2);   // after typeManager, writableData
+                if (!IsFinalizable)
+                    return 0;
+                int index = 2 + (HasDispatchMap ? 1 : 0);
+                if (IsDynamicType)
+                    return ((nint*)InterfaceMap + _numInterfaces)[index];
+                return (nint)Follow(RelativeFields + index);
             }
-        }
-
-        // Implementations that are final live in a separate table of relative code pointers.
-        public nint GetSealedVirtualSlot(int index)
-        {
-            int field = 2 + (HasDispatchMap ? 1 : 0) + (IsFinalizable ? 1 : 0);
-            int* table = (int*)Follow(RelativeFields + field);
-            return (nint)Follow(table + index);
         }
 
         // The class chain test an exception clause makes (catch types are classes: no variance, no interfaces).
@@ -115,26 +112,5 @@ namespace BuddyOS.Kernel.Runtime
 
         // For ValueTypeSize: fixed layout sanity (24 bytes before the vtable).
         public static int HeaderSize => sizeof(MethodTable);
-    }
-
-    // Which implementation slot serves (interface #i, slot s) for a type.
-    internal unsafe struct DispatchMap
-    {
-        public ushort StandardEntryCount;
-        public ushort DefaultEntryCount;
-        public ushort StandardStaticEntryCount;
-        public ushort DefaultStaticEntryCount;
-
-        public struct Entry
-        {
-            public ushort InterfaceIndex;
-            public ushort InterfaceMethodSlot;
-            public ushort ImplementationSlot;
-        }
-
-        public Entry* Entries
-        {
-            get { fixed (DispatchMap* p = &this) return (Entry*)(p + 1); }
-        }
     }
 }

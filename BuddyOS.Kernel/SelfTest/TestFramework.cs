@@ -100,7 +100,7 @@ namespace BuddyOS.Kernel.SelfTest
         public int ExpectedFailures;
     }
 
-    internal static class TestRunner
+    internal static unsafe class TestRunner
     {
         // CoreLib creates some state on first use and keeps it for the rest of the boot (the invariant culture
         // and its number format, the strings of the numbers 0 to 299 once formatted, the SR resource strings of
@@ -138,6 +138,9 @@ namespace BuddyOS.Kernel.SelfTest
             }
             Console.WriteLine();
             WarmUp();
+            GarbageCollection.Collector.CollectHere();
+            ulong held = (ulong)KernelHeap.Statistics.HeldBytes, size = (ulong)(KernelHeap.Top - KernelHeap.Bottom);
+            System.Console.WriteLine($"{Runtime.RuntimeReport.HeldBeforeTests}{held} bytes ({held * 100.0 / size:F1}% of the {size >> 20} MiB heap: what the runtime and the kernel keep)");
             for (int i = 0; i < tests.Count; i++)
             {
                 TestCase test = tests[i];
@@ -165,6 +168,7 @@ namespace BuddyOS.Kernel.SelfTest
                 TestContext context = new TestContext();
                 ulong start = Machine.Rdtsc();
                 test.Body(context);
+                GarbageCollection.Finalization.RunPending();   // a safe point between tests
                 ulong cycles = Machine.Rdtsc() - start;
                 if ((object)context.Failure == null)
                 {

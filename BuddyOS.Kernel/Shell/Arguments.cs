@@ -1,5 +1,5 @@
 // The shell's word splitting and number parsing. A bad number throws FormatException, one too large for 64
-// bits ArgumentOutOfRangeException, each naming the argument; the shell's loop turns either into a one-line error.
+// bits OverflowException, each naming the argument; the shell's loop turns either into a one-line error.
 // (Hand-checked overflow: ilc's `checked` ulong multiply needs System.Math, which this corelib lacks.)
 using System;
 using System.Collections.Generic;
@@ -41,7 +41,7 @@ namespace BuddyOS.Kernel.Shell
                     throw new FormatException(string.Concat(what, ": expected a number, got \"", word, "\""));
                 ulong radix = hex ? 16UL : 10UL;
                 if (value > (ulong.MaxValue - (ulong)digit) / radix)
-                    throw new ArgumentOutOfRangeException(string.Concat(what, ": ", word, " does not fit in 64 bits"));
+                    throw new OverflowException(string.Concat(what, ": ", word, " does not fit in 64 bits"));
                 value = value * radix + (ulong)digit;
             }
             return value;

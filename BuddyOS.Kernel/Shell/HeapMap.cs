@@ -64,7 +64,7 @@ namespace BuddyOS.Kernel.Shell
         {
             ref BuddyHeap heap = ref KernelHeap.Heap;
             if (!heap.Contains(from))
-                throw new System.ArgumentOutOfRangeException("ADDR: not inside the heap (mem prints where it is)");
+                throw new System.ArgumentOutOfRangeException(null, "ADDR: not inside the heap (mem prints where it is)");
             byte* bottom = heap.RegionStart + ((nuint)(from - heap.RegionStart) & ~(run - 1));
             ulong free = 0, allocated = 0, split = 0;
             Console.Write("heap map: ");

@@ -47,6 +47,7 @@ namespace BuddyOS.Kernel.Shell
             Add("alloc", "SIZE [ALIGN]", "allocate a raw block (never collected), print its address", 1, 2, Alloc);
             Add("free", "ADDR...", "free blocks alloc gave; a bad address prints its status", 1, 16, Free);
             Add("gc", "", "collect garbage and print what was reclaimed", 0, 0, Gc);
+            Add("census", "[N]", "what the heap holds by type, the N largest (default 12)", 0, 1, Census);
             Add("test", "[NAME]", "rerun the self-tests, or one of them (Ctrl-C stops)", 0, 1, Test);
             Add("bench", "", "the heap and collector benchmarks (Ctrl-C stops)", 0, 0, Bench);
             Add("uptime", "", "time since the timer started, from PIT ticks", 0, 0, Uptime);
@@ -113,6 +114,16 @@ namespace BuddyOS.Kernel.Shell
                 Console.Write("error: ");
                 Console.WriteLine(e.Message);
             }
+        }
+
+        private void Census(List<string> args)
+        {
+#if KERNEL_HEAP_BUMP
+            Console.WriteLine("census: the bump heap keeps no block boundaries to walk");
+#else
+            ulong top = args.Count == 0 ? 12 : Arguments.ParseNumber(args[0], "N");
+            GarbageCollection.HeapCensus.Print(top > 1000 ? 1000 : (int)top);
+#endif
         }
 
         // System.Console.ReadKey over the kernel's terminal (Runtime/Platform/ConsoleInput.cs): what a kernel author
@@ -336,7 +347,7 @@ namespace BuddyOS.Kernel.Shell
         {
             ulong ms = Arguments.ParseNumber(args[0], "MS");
             if (ms > 600000)
-                throw new ArgumentOutOfRangeException("MS: at most 600000 (ten minutes)");
+                throw new ArgumentOutOfRangeException(null, "MS: at most 600000 (ten minutes)");
             // In slices, so a Ctrl-C ends it within one.
             ulong start = Pit.UptimeMilliseconds;
             while (Pit.UptimeMilliseconds - start < ms)

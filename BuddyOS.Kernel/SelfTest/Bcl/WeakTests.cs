@@ -23,6 +23,30 @@ namespace BuddyOS.Kernel.SelfTest.Bcl
 
         private static Key s_key;
 
+        private sealed class Finalizable
+        {
+            public static int Finalized;
+            public static Finalizable Resurrected;
+            public bool Resurrect;
+            public byte[] Payload = new byte[100];
+
+            ~Finalizable()
+            {
+                Finalized++;
+                if (Resurrect)
+                    Resurrected = this;
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static WeakReference MakeFinalizable(bool resurrect, bool suppress, bool trackResurrection)
+        {
+            var f = new Finalizable { Resurrect = resurrect };
+            if (suppress)
+                GC.SuppressFinalize(f);
+            return new WeakReference(f, trackResurrection);
+        }
+
         public static void Weak(TestContext t)
         {
             // A weak reference does not keep its target; a strong one does.
@@ -49,6 +73,38 @@ namespace BuddyOS.Kernel.SelfTest.Bcl
             Collector.CollectHere();
             t.Check(!valueWhileKeyLives.IsAlive, "a ConditionalWeakTable value outlived its key");
             GC.KeepAlive(table);
+
+            // Finalizers: run from a queue after the collection that found the object unreachable; a short weak
+            // reference is cleared before, a long one (trackResurrection) only once the object is really gone.
+            int before = Finalizable.Finalized;
+            WeakReference shortWeak = MakeFinalizable(resurrect: false, suppress: false, trackResurrection: false);
+            WeakReference longWeak = MakeFinalizable(resurrect: false, suppress: false, trackResurrection: true);
+            Collector.CollectHere();
+            t.Check(!shortWeak.IsAlive, "a short weak reference to an object awaiting its finalizer was not cleared");
+            t.Check(longWeak.IsAlive, "a long weak reference was cleared before the finalizer ran");
+            GC.WaitForPendingFinalizers();
+            t.Equal((ulong)(before + 2), (ulong)Finalizable.Finalized, "finalizers run by WaitForPendingFinalizers");
+            Collector.CollectHere();
+            t.Check(!longWeak.IsAlive, "a long weak reference outlived its finalized target");
+            MakeFinalizable(resurrect: false, suppress: true, trackResurrection: false);
+            Collector.CollectHere();
+            GC.WaitForPendingFinalizers();
+            t.Equal((ulong)(before + 2), (ulong)Finalizable.Finalized, "GC.SuppressFinalize did not stop the finalizer");
+            MakeFinalizable(resurrect: true, suppress: false, trackResurrection: false);
+            Collector.CollectHere();
+            GC.WaitForPendingFinalizers();
+            t.Check(Finalizable.Resurrected != null && Finalizable.Resurrected.Payload.Length == 100, "a finalizer's resurrection lost the object or its payload");
+            Finalizable.Resurrected = null;
+
+            // WeakReference frees its GC handle in its finalizer: a thousand dropped ones give every handle back.
+            Collector.CollectHere();
+            GC.WaitForPendingFinalizers();
+            int handlesBefore = Runtime.GcHandles.InUse;
+            MakeWeakReferences(1000);
+            Collector.CollectHere();
+            GC.WaitForPendingFinalizers();
+            Collector.CollectHere();
+            t.Equal((ulong)handlesBefore, (ulong)Runtime.GcHandles.InUse, "GC handles in use after 1000 WeakReference objects died and were finalized");
 
             // Pinned: the address stays the object's (nothing moves in BuddyOS) and the handle keeps it alive.
             byte[] buffer = new byte[64];
@@ -90,6 +146,13 @@ namespace BuddyOS.Kernel.SelfTest.Bcl
             var key = new Key { Id = 7 };
             strong = GCHandle.Alloc(key, GCHandleType.Normal);
             return new WeakReference<Key>(key);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void MakeWeakReferences(int count)
+        {
+            for (int i = 0; i < count; i++)
+                GC.KeepAlive(new WeakReference<Key>(new Key { Id = i }));
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]
