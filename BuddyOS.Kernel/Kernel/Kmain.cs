@@ -89,7 +89,9 @@ namespace BuddyOS.Kernel
             Interrupts.Irq.PrintCounters();
 
             bool success = results.Failed == 0 && results.Passed > 0;
+            Console.SetColor(success ? Drivers.VgaText.Green : Drivers.VgaText.Red);
             Console.WriteLine(success ? "BuddyOS: all self-tests passed" : "BuddyOS: SELF-TESTS FAILED");
+            Console.ResetColor();
             // Under QEMU the host reads the report and the exit status; anywhere else a person is watching.
             if (options.Shell || !Hypervisor.IsQemu(hypervisor))
                 new Shell.ShellKernel(options, scratch, success).Start();
