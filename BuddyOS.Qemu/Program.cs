@@ -4,7 +4,8 @@ using BuddyOS.Qemu;
 // buddyqemu [--uefi] [--gdb] [--shell] [--machine M] [--memory MiB] [--timeout S] [--log FILE] ISO
 // Boots the ISO with the serial output on this terminal; exits 0 only when QEMU reports that every self-test passed.
 // --shell: COM1 is this terminal both ways (an ISO packed with the kernel's `shell` option gives a prompt);
-// Ctrl-A X quits QEMU, Ctrl-A C switches to its monitor.
+// Ctrl-A X quits QEMU, Ctrl-A C switches to its monitor. `halt`, `reboot` and Ctrl-A X exit 0 ("stopped by
+// the user"); a triple fault or a panic exits 1.
 const string Usage = "usage: buddyqemu [--uefi] [--gdb] [--shell] [--machine pc|q35] [--memory MiB] [--timeout SECONDS] [--log FILE] ISO";
 bool shell = false;
 string? iso = null;
@@ -48,18 +49,24 @@ if (options.WaitForGdb)
 }
 if (shell)
 {
-    var (qemu, qemuArgs, error) = QemuLauncher.Prepare(options with { Iso = iso, Serial = SerialMode.Terminal });
+    // QMP beside the terminal: its shutdown reason tells a person's Ctrl-A X from a triple fault (both exit 0).
+    var qmp = Path.Combine(Path.GetTempPath(), $"buddyqemu-{Environment.ProcessId}-qmp.sock");
+    var (qemu, qemuArgs, error) = QemuLauncher.Prepare(options with { Iso = iso, Serial = SerialMode.Terminal, QmpSocket = qmp });
     if (qemu == null)
     {
         Console.Error.WriteLine($"buddyqemu: {error}");
         return 1;
     }
-    Console.WriteLine("buddyqemu: the shell is on this terminal; Ctrl-A X quits QEMU, `halt` stops the kernel.");
+    Console.WriteLine("buddyqemu: the shell is on this terminal; `halt` or Ctrl-A X ends it.");
     // The terminal itself, not pipes: QEMU sets it raw so keys reach COM1 one at a time.
     using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(qemu, qemuArgs) { UseShellExecute = false })!;
+    await using var events = await QmpEvents.ConnectAsync(qmp, TimeSpan.FromSeconds(10));
     await process.WaitForExitAsync();
-    Console.WriteLine($"\nbuddyqemu: QEMU status {QemuLauncher.DescribeStatus(process.ExitCode)}");
-    return process.ExitCode == ReportProtocol.AllPassedStatus ? 0 : 1;
+    await events.DrainAsync(TimeSpan.FromSeconds(2));
+    try { File.Delete(qmp); } catch (IOException) { }
+    var (normal, text) = QemuLauncher.DescribeShellEnd(process.ExitCode, events.ShutdownReason);
+    Console.WriteLine($"\nbuddyqemu: {text}" + (events.Error != null ? $" ({events.Error})" : ""));
+    return normal ? 0 : 1;
 }
 
 var run = await QemuLauncher.BootAsync(options with { Iso = iso, Echo = text => Console.Write(text) });

@@ -25,6 +25,8 @@ public sealed record QemuOptions(string Iso)
     public SerialMode Serial { get; init; } = SerialMode.File;
     /// <summary>A Unix socket for QEMU's human monitor (sendkey), or null for no monitor.</summary>
     public string? MonitorSocket { get; init; }
+    /// <summary>A Unix socket for QMP (its SHUTDOWN event tells a user's Ctrl-A X from a triple fault), or null.</summary>
+    public string? QmpSocket { get; init; }
 }
 
 /// <summary>What one boot did.</summary>
@@ -99,6 +101,8 @@ public static class QemuLauncher
             args.AddRange(new[] { "-monitor", $"unix:{options.MonitorSocket},server=on,wait=off" });
         else if (options.Serial != SerialMode.Terminal)
             args.AddRange(new[] { "-monitor", "none" });
+        if (options.QmpSocket != null)
+            args.AddRange(new[] { "-qmp", $"unix:{options.QmpSocket},server=on,wait=off" });
         args.AddRange(new[]
         {
             "-no-reboot",
@@ -118,8 +122,24 @@ public static class QemuLauncher
         ReportProtocol.AllPassedStatus => $"{status} (all self-tests passed)",
         ReportProtocol.TestsFailedStatus => $"{status} (a self-test failed)",
         ReportProtocol.PanickedStatus => $"{status} (kernel panic)",
+        ReportProtocol.UserHaltStatus => $"{status} (stopped by the user: halt)",
+        ReportProtocol.UserRebootStatus => $"{status} (stopped by the user: reboot)",
         0 => "0 (QEMU quit without the debug-exit device: triple fault under -no-reboot, or shutdown)",
         var s => $"{s} (unexpected)",
+    };
+
+    /// <summary>
+    /// How an interactive session ended, from QEMU's status and QMP's shutdown reason: a person's `halt`, `reboot`
+    /// or Ctrl-A X is a normal end (true); a triple fault, a panic or anything unexplained is not.
+    /// </summary>
+    public static (bool Normal, string Text) DescribeShellEnd(int? status, string? shutdownReason) => (status, shutdownReason) switch
+    {
+        (ReportProtocol.UserHaltStatus, _) => (true, "stopped by the user (halt)"),
+        (ReportProtocol.UserRebootStatus, _) => (true, "stopped by the user (reboot)"),
+        (0, "host-qmp-quit" or "host-ui" or "host-signal") => (true, $"stopped by the user (QEMU quit: Ctrl-A X; QMP reason {shutdownReason})"),
+        (0, "guest-reset") => (false, "QEMU status 0 after a reset the kernel did not announce: a triple fault (QMP reason guest-reset)"),
+        (0, _) => (false, $"QEMU status 0 (QMP reason {shutdownReason ?? "none"}): not a stop the user asked for"),
+        _ => (status == ReportProtocol.AllPassedStatus, $"QEMU status {DescribeStatus(status)}"),
     };
 
     public static string Quote(string a) => a.Length > 0 && a.All(c => char.IsLetterOrDigit(c) || "-_./=:,+".Contains(c)) ? a : $"'{a}'";

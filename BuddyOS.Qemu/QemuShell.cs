@@ -152,6 +152,40 @@ public sealed class QemuShell : IAsyncDisposable
         await Task.Delay(20);
     }
 
+    /// <summary>
+    /// The screen as QEMU shows it, through the monitor's screendump (a binary PPM, P6) into <paramref name="path"/>;
+    /// returns once the file holds the whole image. Throws TimeoutException when it never does.
+    /// </summary>
+    public async Task ScreendumpAsync(string path, TimeSpan timeout)
+    {
+        File.Delete(path);
+        await MonitorCommandAsync($"screendump {path}");
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            if (File.Exists(path) && PpmComplete(path))
+                return;
+        }
+        throw new TimeoutException($"screendump {path} did not complete within {timeout.TotalSeconds:0} s");
+    }
+
+    // P6, width, height, 255, then width * height * 3 bytes.
+    private static bool PpmComplete(string path)
+    {
+        try
+        {
+            var bytes = File.ReadAllBytes(path);
+            var header = Encoding.ASCII.GetString(bytes, 0, Math.Min(bytes.Length, 64)).Split(new[] { ' ', '\n' }, 5);
+            return header.Length == 5 && header[0] == "P6" && int.TryParse(header[1], out int w) && int.TryParse(header[2], out int h) &&
+                bytes.Length >= w * h * 3 + header[0].Length + header[1].Length + header[2].Length + header[3].Length + 4;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>QEMU's key name (qcode) for a character of the US layout.</summary>
     public static string KeyName(char c) => c switch
     {

@@ -3,7 +3,9 @@
 # Idempotent: when every package is already installed it only asks dpkg and exits.
 set -euo pipefail
 
-PACKAGES=(nasm binutils xorriso xz-utils mtools grub-pc-bin grub-efi-amd64-bin grub-common qemu-system-x86 ovmf)
+# console-setup-linux: the framebuffer console's bitmap font (/usr/share/consolefonts/Lat15-VGA16.psf.gz).
+# musl-dev: libm and mem* for the kernel (linked from its static libc.a).
+PACKAGES=(nasm binutils xorriso xz-utils mtools grub-pc-bin grub-efi-amd64-bin grub-common console-setup-linux musl-dev qemu-system-x86 ovmf)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

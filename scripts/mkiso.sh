@@ -25,7 +25,11 @@ done
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/boot/grub"
-cp "$kernel" "$stage/boot/kernel.elf"
+# Without DWARF: the ISO is smaller and GRUB reads less (out/kernel.elf keeps it, for gdb).
+objcopy --strip-debug "$kernel" "$stage/boot/kernel.elf"
+# The kernel embeds a console font; its licence travels with it.
+mkdir -p "$stage/LICENSES"
+cp "$root/LICENSES/console-font.txt" "$stage/LICENSES/console-font.txt"
 if [ -n "$cmdline" ]; then
     # Only the kernel's own line changes; everything else (timeout 0, no menu) stays as in iso/grub.cfg.
     escaped="$(printf '%s' "$cmdline" | sed 's/[&|\\]/\\&/g')"
@@ -35,9 +39,12 @@ else
 fi
 
 mkdir -p "$(dirname "$out")"
-# Only the GRUB modules the boot needs, no fonts/locales/themes, xz: ~1 MB instead of ~10 MB.
+# Only the GRUB modules the boot needs, no fonts/locales/themes, xz: ~1 MB instead of ~10 MB. The partition
+# map modules are there because GRUB's EFI image loads every one of them at start (without them it prints
+# "error: file .../part_acorn.mod not found" and the like); all_video is the GOP/UGA driver grub.cfg loads
+# under UEFI, so the kernel's framebuffer request (Boot/boot.asm) gets a graphics mode there; test is grub.cfg's `[`.
 grub-mkrescue -o "$out" \
-    --install-modules="multiboot2 normal serial terminal" \
+    --install-modules="multiboot2 normal serial terminal test all_video part_acorn part_amiga part_apple part_bsd part_dfly part_dvh part_gpt part_msdos part_plan part_sun part_sunpc" \
     --fonts= --locales= --themes= --compress=xz \
     "$stage" >"$stage.log" 2>&1 || { cat "$stage.log" >&2; rm -f "$stage.log"; exit 1; }
 rm -f "$stage.log"

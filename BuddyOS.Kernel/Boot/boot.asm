@@ -6,7 +6,11 @@ MB2_ARCH_I386   equ 0
 MB2_BOOT_MAGIC  equ 0x36D76289
 HEAP_SIZE       equ 4 * 1024 * 1024
 HEAP_META_SIZE  equ 288 * 1024           ; BuddyHeap.MetadataBytes(4 MiB, 19 orders, objectCache) = 279,936
-STACK_SIZE      equ 64 * 1024
+STACK_SIZE      equ 256 * 1024
+; The graphics mode asked for under UEFI: 80 x 30 cells of the 8 x 16 console font.
+FB_WIDTH        equ 640
+FB_HEIGHT       equ 480
+FB_DEPTH        equ 32
 ; The kernel sees the heap through a second mapping at 512 GiB (PML4 entry 1), not at its .bss address:
 ; the collector scans stacks conservatively, and no small integer (a size, a count) can look like a
 ; pointer into a heap that high.
@@ -29,6 +33,17 @@ mb2_header:
     dd MB2_ARCH_I386
     dd mb2_header_end - mb2_header
     dd 0x100000000 - (MB2_MAGIC + MB2_ARCH_I386 + (mb2_header_end - mb2_header))
+    ; Framebuffer tag, optional: under UEFI (no VGA text mode) GRUB sets this graphics mode through GOP and the
+    ; kernel draws its text with a bitmap font (Drivers/FramebufferConsole.cs); under BIOS, where GRUB loads no
+    ; video driver (iso/grub.cfg), it stays in VGA text mode and says so in the same tag.
+    align 8
+    dw 5                                ; type: framebuffer
+    dw 1                                ; flags: optional
+    dd 20                               ; size
+    dd FB_WIDTH
+    dd FB_HEIGHT
+    dd FB_DEPTH
+    align 8
     ; end tag
     dw 0
     dw 0
@@ -172,6 +187,17 @@ long_mode_entry:
     or rax, (1 << 9) | (1 << 10)        ; OSFXSR | OSXMMEXCPT
     mov cr4, rax
 
+    ; FS points at a small thread block: musl's libm objects (Runtime/Libc.cs) are built with the stack
+    ; protector and read their canary at fs:0x28; fs:0 is the block's own address, as the x86-64 TLS ABI has it.
+    mov rax, thread_block
+    mov [thread_block], rax
+    mov rcx, 0x2B992DDFA232D1E5
+    mov [thread_block + 0x28], rcx
+    mov ecx, 0xC0000100                 ; IA32_FS_BASE
+    mov rdx, rax
+    shr rdx, 32
+    wrmsr
+
     call idt_install
 
     ; kmain(mbi, heapBottom, heapTop, metadata, metadataEnd, kernelEnd)
@@ -180,7 +206,7 @@ long_mode_entry:
     mov rdx, HEAP_VIRTUAL + HEAP_SIZE
     mov rcx, HEAP_METADATA
     mov r8, HEAP_METADATA_END
-    mov r9, __bss_end                   ; the first byte after the kernel image
+    mov r9, __bss_end                   ; the first byte after the kernel's .bss (its last segment)
     call kmain                          ; rsp is 16-byte aligned at the call, as the ABI wants
 
     ; kmain never returns (it exits QEMU or halts); if it ever does, stop here.
@@ -215,6 +241,7 @@ page_table_low: resb 4096
 pdpt_heap:      resb 4096
 pd_heap:        resb 4096
 page_tables_heap: resb (HEAP_SIZE >> 21) * 4096
+thread_block:   resb 64
 boot_stack_bottom:
                 resb STACK_SIZE
 boot_stack_top:

@@ -61,6 +61,24 @@ RhpRethrow:
     call BuddyOS_DispatchRethrow
     int3
 
+; void BuddyOS_CaptureCallerContext(RegisterContext* context): the context of the frame that called this
+; helper (its return address, its rsp after the call returns, its callee-saved registers), where a stack walk
+; can start.
+global BuddyOS_CaptureCallerContext
+BuddyOS_CaptureCallerContext:
+    mov rax, [rsp]
+    lea rcx, [rsp + 8]
+    mov [rdi + CTX_IP], rax
+    mov [rdi + CTX_SP], rcx
+    mov [rdi + CTX_RBP], rbp
+    mov [rdi + CTX_RBX], rbx
+    mov [rdi + CTX_R12], r12
+    mov [rdi + CTX_R13], r13
+    mov [rdi + CTX_R14], r14
+    mov [rdi + CTX_R15], r15
+    mov qword [rdi + CTX_EXACT], 0
+    ret
+
 ; int BuddyOS_CallFunclet(void* funclet, RegisterContext* parent, object exception, ulong* funcletSp)
 ; Runs a finally/fault or filter funclet as part of the parent frame and returns its eax (a filter's
 ; verdict). *funcletSp receives the funclet frame's CFA, by which a throw inside it finds its parent.
@@ -173,9 +191,3 @@ global BuddyOS_SymbolsEnd
 BuddyOS_SymbolsEnd:
     lea rax, [rel __ksyms_end]
     ret
-
-; Room for the symbol table (`nm -n` text, NUL-terminated): scripts/embed-symbols.sh fills it after
-; the link with objcopy --update-section, so code addresses never move.
-%define SYMBOL_TABLE_BYTES 65536        ; ~29 KB used with 412 symbols
-section .ksyms progbits alloc noexec nowrite align=16
-    times SYMBOL_TABLE_BYTES db 0

@@ -5,11 +5,18 @@ bits 64
 section .text
 
 extern BuddyOS_FailFastPanic
-extern BuddyOS_ResolveInterfaceCall
+extern BuddyOS_CoreLibFuncletCalled
+extern RhpCidResolve
 extern __modules_start
 extern __modules_end
+extern __image_start
+extern __image_end
+extern __bss_start
+extern GetRuntimeException, RuntimeFailFast, ThreadEntryPoint, AppendExceptionStackFrame
+extern GetSystemArrayEEType, OnFirstChanceException, OnUnhandledException
 
-; --- Write barriers. There is no GC, so a reference store is a plain store. ---
+; --- Write barriers. The collector neither moves objects nor has generations (no card table to mark),
+; so a reference store is a plain store. ---
 global RhpAssignRef
 global RhpCheckedAssignRef
 RhpAssignRef:
@@ -26,64 +33,109 @@ RhpByRefAssignRef:
     add rsi, 8
     ret
 
-; --- Thread/GC transitions: one thread, no GC, so nothing to do. ---
+; --- Thread/GC transitions: one thread, and a collection happens only inside an allocation or GC.Collect
+; on that thread, so there is never another thread to wait for and nothing to do. ---
 global RhpGcPoll
+global RhpStackProbe
 global RhpPInvoke
 global RhpPInvokeReturn
 global RhpReversePInvoke
 global RhpReversePInvokeReturn
 RhpGcPoll:
+RhpStackProbe:                          ; no guard pages: nothing to touch ahead of a large frame
 RhpPInvoke:
 RhpPInvokeReturn:
 RhpReversePInvoke:
 RhpReversePInvokeReturn:
     ret
 
-; --- throw: RhpThrowEx, RhpRethrow and the funclet helpers live in Boot/exceptions.asm. ---
+; --- throw: RhpThrowEx, RhpRethrow and the funclet helpers live in Boot/exceptions.asm. CoreLib's own
+; dispatcher (never used: the kernel dispatches exceptions itself) references these three: a panic. ---
+global RhpCallCatchFunclet
+global RhpCallFilterFunclet
+global RhpCallFinallyFunclet
+RhpCallCatchFunclet:
+RhpCallFilterFunclet:
+RhpCallFinallyFunclet:
+    call BuddyOS_CoreLibFuncletCalled
+    int3
 
 global RhpFallbackFailFast
 RhpFallbackFailFast:
     mov rdi, [rsp]
     jmp BuddyOS_FailFastPanic
 
-; --- Interface dispatch. Call sites do `lea r11, [cell]; call [r11]`; the cell's first word points
-; here. Resolve in C# on every call (no cache), then tail-jump to the target with the caller's
-; argument registers intact.
+; --- Interface dispatch (Runtime/InterfaceDispatch.cs). Call sites do `lea r11, [cell]; call [r11]`; every
+; cell's first word points here. A hit in the direct-mapped cache of (cell, MethodTable) -> target costs a
+; load, a hash and two compares; a miss calls CoreLib's RhpCidResolve with a transition block (the argument
+; registers, `this` at +0x10) and jumps where it says. Only rax, r10 and r11 are touched before the jump.
+DISPATCH_CACHE_ENTRIES equ 1024         ; a power of two; 24 bytes each: cell, MethodTable, target
 global RhpInitialDynamicInterfaceDispatch
+global BuddyOS_DispatchNullCheck
 RhpInitialDynamicInterfaceDispatch:
-    push rdi
-    push rsi
-    push rdx
-    push rcx
-    push r8
-    push r9
-    sub rsp, 8 * 16 + 8                 ; xmm0-7, keeping rsp 16-byte aligned for the call
-    movdqu [rsp + 0 * 16], xmm0
-    movdqu [rsp + 1 * 16], xmm1
-    movdqu [rsp + 2 * 16], xmm2
-    movdqu [rsp + 3 * 16], xmm3
-    movdqu [rsp + 4 * 16], xmm4
-    movdqu [rsp + 5 * 16], xmm5
-    movdqu [rsp + 6 * 16], xmm6
-    movdqu [rsp + 7 * 16], xmm7
-    mov rsi, r11                        ; (object this, InterfaceDispatchCell* cell)
-    call BuddyOS_ResolveInterfaceCall
-    movdqu xmm0, [rsp + 0 * 16]
-    movdqu xmm1, [rsp + 1 * 16]
-    movdqu xmm2, [rsp + 2 * 16]
-    movdqu xmm3, [rsp + 3 * 16]
-    movdqu xmm4, [rsp + 4 * 16]
-    movdqu xmm5, [rsp + 5 * 16]
-    movdqu xmm6, [rsp + 6 * 16]
-    movdqu xmm7, [rsp + 7 * 16]
-    add rsp, 8 * 16 + 8
-    pop r9
-    pop r8
-    pop rcx
-    pop rdx
-    pop rsi
-    pop rdi
+BuddyOS_DispatchNullCheck:              ; a null receiver faults here: HardwareExceptions blames the caller
+    mov rax, [rdi]                      ; the receiver's MethodTable
+    mov r10, rax
+    xor r10, r11
+    shr r10, 4
+    and r10d, DISPATCH_CACHE_ENTRIES - 1
+    imul r10d, r10d, 24
+    lea r10, [r10 + dispatch_cache]
+    cmp [r10], r11
+    jne .miss
+    cmp [r10 + 8], rax
+    jne .miss
+    jmp [r10 + 16]
+.miss:
+    sub rsp, 0xc8                       ; 8 xmm + the transition block; rsp is 16-aligned again
+    movdqa [rsp + 0x00], xmm0
+    movdqa [rsp + 0x10], xmm1
+    movdqa [rsp + 0x20], xmm2
+    movdqa [rsp + 0x30], xmm3
+    movdqa [rsp + 0x40], xmm4
+    movdqa [rsp + 0x50], xmm5
+    movdqa [rsp + 0x60], xmm6
+    movdqa [rsp + 0x70], xmm7
+    mov [rsp + 0x90], rdi               ; transition block at rsp + 0x80: return block (16), then rdi..r9
+    mov [rsp + 0x98], rsi
+    mov [rsp + 0xa0], rdx
+    mov [rsp + 0xa8], rcx
+    mov [rsp + 0xb0], r8
+    mov [rsp + 0xb8], r9
+    lea rdi, [rsp + 0x80]
+    mov rsi, r11
+    call RhpCidResolve
+    movdqa xmm0, [rsp + 0x00]
+    movdqa xmm1, [rsp + 0x10]
+    movdqa xmm2, [rsp + 0x20]
+    movdqa xmm3, [rsp + 0x30]
+    movdqa xmm4, [rsp + 0x40]
+    movdqa xmm5, [rsp + 0x50]
+    movdqa xmm6, [rsp + 0x60]
+    movdqa xmm7, [rsp + 0x70]
+    mov rdi, [rsp + 0x90]
+    mov rsi, [rsp + 0x98]
+    mov rdx, [rsp + 0xa0]
+    mov rcx, [rsp + 0xa8]
+    mov r8, [rsp + 0xb0]
+    mov r9, [rsp + 0xb8]
+    add rsp, 0xc8
     jmp rax
+
+global BuddyOS_InterfaceDispatchStub
+BuddyOS_InterfaceDispatchStub:
+    lea rax, [rel RhpInitialDynamicInterfaceDispatch]
+    ret
+
+global BuddyOS_DispatchCache
+BuddyOS_DispatchCache:
+    lea rax, [rel dispatch_cache]
+    ret
+
+global BuddyOS_DispatchCacheMask
+BuddyOS_DispatchCacheMask:
+    mov eax, DISPATCH_CACHE_ENTRIES - 1
+    ret
 
 ; --- Machine access for C#. ---
 global BuddyOS_Outb
@@ -127,6 +179,16 @@ BuddyOS_HighestBit:                     ; (ulong x) -> int: index of the highest
 .zero:
     ret
 
+global BuddyOS_Rdrand
+BuddyOS_Rdrand:                         ; (ulong* value) -> 1 when the CPU delivered a random number, else 0
+    xor eax, eax
+    rdrand rdx
+    jnc .failed
+    mov [rdi], rdx
+    mov eax, 1
+.failed:
+    ret
+
 global BuddyOS_Rdtsc
 BuddyOS_Rdtsc:                          ; () -> ulong; lfence keeps earlier work from drifting past it
     lfence
@@ -161,7 +223,11 @@ BuddyOS_Reboot:
     cli
     mov al, 0xFE                        ; 8042 command: pulse the CPU reset line
     out 0x64, al
-    lidt [rel .no_idt]                  ; if it did not: any interrupt now triple-faults
+                                        ; if it did not: a triple fault
+global BuddyOS_TripleFault
+BuddyOS_TripleFault:                    ; crash=triple_fault: an empty IDT, then any interrupt is a triple fault
+    cli
+    lidt [rel .no_idt]
     int3
     jmp $
 .no_idt:
@@ -183,10 +249,52 @@ BuddyOS_ModulesEnd:
     lea rax, [rel __modules_end]
     ret
 
+global BuddyOS_ImageBase
+BuddyOS_ImageBase:
+    lea rax, [rel __image_start]
+    ret
+
+global BuddyOS_BssStart
+BuddyOS_BssStart:
+    lea rax, [rel __bss_start]
+    ret
+
+global BuddyOS_ImageEnd
+BuddyOS_ImageEnd:
+    lea rax, [rel __image_end]
+    ret
+
+; CoreLib's start-up takes the classlib functions as a table indexed by ClassLibFunctionId
+; (Runtime/Startup.cs passes 12 entries).
+global BuddyOS_ClasslibFunctions
+BuddyOS_ClasslibFunctions:
+    lea rax, [rel classlib_functions]
+    ret
+
 section .data
 align 8
+classlib_functions:
+    dq GetRuntimeException              ; 0
+    dq RuntimeFailFast                  ; 1
+    dq ThreadEntryPoint                 ; 2
+    dq AppendExceptionStackFrame        ; 3
+    dq 0                                ; 4 (unused)
+    dq GetSystemArrayEEType             ; 5
+    dq OnFirstChanceException           ; 6
+    dq OnUnhandledException             ; 7
+    dq 0, 0, 0, 0                       ; 8-11 Objective-C interop: none
+
+; Read by the generated code: no thread is ever asked to stop (GC polls test it), and the stack-protector
+; cookie is a constant (one address space gains nothing from randomising it).
+; The CPU features the generated code may test before taking a faster path (SSSE3, SSE4.x, AVX...): none
+; claimed, so CoreLib runs its SSE2 paths on every CPU (AVX would also need XSAVE state enabled).
+global g_cpuFeatures
 global RhpTrapThreads
-RhpTrapThreads: dd 0                    ; GC polls test this; never set: no GC, one thread
-align 8
 global __security_cookie
-__security_cookie: dq 0x2B992DDFA232D1E5
+g_cpuFeatures:      dd 0, 0
+RhpTrapThreads:     dd 0, 0
+__security_cookie:  dq 0x2B992DDFA232D1E5
+
+section .bss
+align 64
+dispatch_cache:     resb DISPATCH_CACHE_ENTRIES * 24

@@ -3,16 +3,22 @@
 //     at every Nth object allocation under the kernel option gc.stress=N, and on demand (GC.Collect). There
 //     is no growth threshold: a collection costs a mark of the live set plus a pass over the object bitmap,
 //     so letting garbage accumulate until the heap is full does the fewest collections.
-//   Mark: from Roots (statics precisely, stacks conservatively) through an explicit MarkStack; inside the
-//     heap precisely, by each type's GC descriptor (ObjectLayout); mark bits live outside the objects
-//     (ObjectMap), so no object layout changes.
+//   Mark: from Roots (statics, strong GC handles and frozen objects precisely, stacks conservatively) through
+//     an explicit MarkStack; inside the heap precisely, by each type's GC descriptor (ObjectLayout); then the
+//     dependent handles (a secondary is reachable when its primary is), to a fixed point. Mark bits live
+//     outside the objects (ObjectMap), so no object layout changes.
+//   Weak references and finalization: once marking is done, short weak handles to unmarked objects are
+//     cleared; registered finalizable objects still unmarked are kept (with what they reference) for their
+//     finalizers (Finalization.cs, which runs them later at safe points); then long weak and dependent handles
+//     whose target is still unmarked are cleared (Runtime/GcHandles.cs), before the sweep frees the targets.
 //   Sweep: every object block without a mark goes back to the buddy heap, merging with its buddies as a
-//     Free does. Raw blocks (no object bit) are never swept. Finalizers never run.
+//     Free does. Raw blocks (no object bit) are never swept.
 // One CPU and no interrupts that allocate: nothing else runs while it collects.
 #if !KERNEL_HEAP_BUMP
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using BuddyOS.Heap;
+using BuddyOS.Kernel.Runtime;
 
 namespace BuddyOS.Kernel.GarbageCollection
 {
@@ -42,6 +48,7 @@ namespace BuddyOS.Kernel.GarbageCollection
         private static nuint* s_conservativeLog;   // (slot address, object) pairs of the last collection
         public const int ConservativeLogEntries = 16;
         private static int s_frozenObjects;
+        private static int s_frozenWithReferences;
         private static ulong s_stressEvery;
         private static ulong s_untilStress;
         private static ulong s_conservativeMarks;
@@ -66,6 +73,9 @@ namespace BuddyOS.Kernel.GarbageCollection
         public static int MarkStackCapacity => MarkStack.Capacity;
         public static ulong MarkStackOverflows => MarkStack.Overflows;
         public static int FrozenObjects => s_frozenObjects;
+        public static int FrozenObjectsWithReferences => s_frozenWithReferences;
+        public static ulong WeakHandlesCleared;      // over the whole boot
+        public static int LastDependentPasses;
         public static ulong StressEvery => s_stressEvery;
 
         // Right after the heap exists: the object map must be there for the first object (a static base).
@@ -91,7 +101,7 @@ namespace BuddyOS.Kernel.GarbageCollection
         public static void Start()
         {
             Roots.Initialize(s_rangeStorage);
-            s_frozenObjects = Roots.CheckFrozenObjects();
+            FrozenSegments.Walk(trace: false, out s_frozenObjects, out s_frozenWithReferences);
             s_conservativeLog = (nuint*)KernelHeap.AllocateRaw((nuint)(2 * ConservativeLogEntries * sizeof(nuint)), 8);
             s_ready = true;
         }
@@ -118,11 +128,20 @@ namespace BuddyOS.Kernel.GarbageCollection
 
         public static void ForgetBlock(byte* block) => ObjectMap.Forget(block);
 
-        public static bool IsObject(void* p) => s_ready && ObjectMap.IsObject(p);
+        // Whether obj (an object reference: its block + 8) is a live heap object.
+        public static bool IsObject(void* obj) => s_ready && ObjectMap.IsObject(ObjectLayout.BlockOf((byte*)obj));
 
 
         // A full collection; returns the bytes it gave back to the heap.
         public static nuint Collect() => SpillRegistersAndCollect(Roots.StackBottom);
+
+        // A full collection with no managed frame between the caller and the register spill (a direct call of
+        // Boot/collector.asm): GC.Collect reaches the collector through CoreLib's frames, whose padding slots can
+        // hold stale words that keep garbage alive for one more collection. The self-tests that expect every
+        // byte back use this.
+        [RuntimeImport("BuddyOS_Collect")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern void CollectHere();
 
         // Boot/collector.asm calls this with the callee-saved registers pushed at stackPointer.
         [RuntimeExport("BuddyOS_CollectFromStack")]
@@ -138,11 +157,17 @@ namespace BuddyOS.Kernel.GarbageCollection
             s_conservativeMarks = 0;
 
             Roots.MarkStatics();
+            Roots.MarkHandlesAndFrozen();
             ulong scanStart = Machine.Rdtsc();
             LastStackWords = Roots.MarkStacks(stackPointer);
             ulong scanEnd = Machine.Rdtsc();
             Drain();
             RecoverFromOverflow();
+            LastDependentPasses = GcHandles.PropagateDependents();
+            WeakHandlesCleared += (ulong)GcHandles.ClearShortWeak();
+            if (Finalization.ScanUnreachable() > 0)
+                LastDependentPasses += GcHandles.PropagateDependents();   // what finalization kept may be a primary
+            WeakHandlesCleared += (ulong)GcHandles.ClearLongWeakAndDependent();
             ulong sweepStart = Machine.Rdtsc();
             ulong objects = Sweep();
             LastStackScanCycles = scanEnd - scanStart;
@@ -168,7 +193,7 @@ namespace BuddyOS.Kernel.GarbageCollection
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void MarkReference(nuint p)
         {
-            if (ObjectMap.TryMark(p))
+            if (ObjectMap.TryMark(p - ObjectLayout.HeaderBytes))
                 MarkStack.Push((byte*)p);
         }
 
@@ -182,14 +207,30 @@ namespace BuddyOS.Kernel.GarbageCollection
                 return;
             if (ObjectMap.TryMark((nuint)start))
             {
+                byte* obj = ObjectLayout.ObjectOf(start);
                 if (s_conservativeMarks < ConservativeLogEntries)
                 {
                     s_conservativeLog[2 * s_conservativeMarks] = (nuint)slot;
-                    s_conservativeLog[2 * s_conservativeMarks + 1] = (nuint)start;
+                    s_conservativeLog[2 * s_conservativeMarks + 1] = (nuint)obj;
                 }
                 s_conservativeMarks++;
-                MarkStack.Push(start);
+                MarkStack.Push(obj);
             }
+        }
+
+        // Whether the object at p survives this collection: anything outside the heap (frozen, static) does; a heap
+        // object does when it is marked. For the handle table, after marking.
+        public static bool IsReachable(nuint p) => !KernelHeap.Contains((void*)p) || ObjectMap.IsMarked(ObjectLayout.BlockOf((byte*)p));
+
+        // Marks p and everything it reaches (a dependent handle's secondary); true when p was not marked before.
+        public static bool MarkAndTrace(nuint p)
+        {
+            if (!ObjectMap.TryMark(p - ObjectLayout.HeaderBytes))
+                return false;
+            MarkStack.Push((byte*)p);
+            Drain();
+            RecoverFromOverflow();
+            return true;
         }
 
         // The i-th object the last collection reached first from a stack or range word, and that word's address.
@@ -221,7 +262,7 @@ namespace BuddyOS.Kernel.GarbageCollection
                 {
                     if (ObjectMap.IsMarked(block.Start))
                     {
-                        ObjectLayout.ScanReferences(block.Start);
+                        ObjectLayout.ScanReferences(ObjectLayout.ObjectOf(block.Start));
                         Drain();
                     }
                 }
@@ -277,6 +318,10 @@ namespace BuddyOS.Kernel.GarbageCollection
         public static void NoteObject(byte* block) { }
         public static void ForgetBlock(byte* block) { }
         public static nuint Collect() => 0;
+        public static void CollectHere() { }
+        public static bool IsReachable(nuint p) => true;
+        public static bool MarkAndTrace(nuint p) => false;
+        public static void MarkReference(nuint p) { }
 
         // GC.Collect's asm entry lands here: nothing to do.
         [System.Runtime.RuntimeExport("BuddyOS_CollectFromStack")]

@@ -9,13 +9,21 @@
 //   n < 0: an array of structs holding references: start offset = int64 at MT-16, then -n items
 //          {uint32 count, uint32 skip} at MT-24, MT-32, ...: from obj+start, repeat per element `count`
 //          slots then `skip` bytes, until obj+objectSize-8.
-#if !KERNEL_HEAP_BUMP
-using Internal.Runtime;
+using BuddyOS.Kernel.Runtime;
 
 namespace BuddyOS.Kernel.GarbageCollection
 {
     internal static unsafe class ObjectLayout
     {
+        // An object's header word (CoreLib keeps hash codes and thin locks there) sits in front of its
+        // MethodTable pointer, and BaseSize counts it: so a heap block holds the header first, and the object
+        // reference the program sees is the block's address + 8. Everything the collector tracks per block.
+        public const nuint HeaderBytes = 8;
+
+        public static byte* ObjectOf(byte* block) => block + HeaderBytes;
+
+        public static byte* BlockOf(byte* obj) => obj - HeaderBytes;
+
         // BaseSize (which counts the 8-byte header word in front of the MethodTable) plus the components.
         public static nuint SizeOf(byte* obj, MethodTable* type)
         {
@@ -65,4 +73,3 @@ namespace BuddyOS.Kernel.GarbageCollection
         }
     }
 }
-#endif

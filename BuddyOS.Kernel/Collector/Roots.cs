@@ -1,8 +1,11 @@
 // Everything the collector starts marking from, owned in one place:
 //   - the GC static bases (section 201 of the module: each block holds the object that carries a type's
 //     reference-typed statics) and what they reference, traced precisely;
-//   - the frozen objects ILC laid out in the image (section 206): checked at boot to hold no references,
-//     so they need no tracing (strings and primitive arrays today);
+//   - the GC handle table (strong and pinned handles: Runtime/GcHandles.cs), which holds CoreLib's module
+//     static spines among others; thread statics, which are a static of Runtime/Threads.cs; the objects
+//     waiting for their finalizer (Finalization.cs);
+//   - the frozen objects outside the heap (the image's section 206 and CoreLib's frozen-object heap:
+//     Runtime/FrozenSegments.cs) that hold references, traced precisely;
 //   - the stack the kernel runs on, from the spilled registers up to its top, scanned conservatively;
 //   - extra memory ranges registered with AddRange (interrupt stacks, thread stacks, a buffer that holds
 //     object addresses as integers), scanned conservatively like the stack.
@@ -10,8 +13,7 @@
 #if !KERNEL_HEAP_BUMP
 using System.Runtime;
 using System.Runtime.CompilerServices;
-using Internal.Runtime;
-using Internal.Runtime.CompilerHelpers;
+using BuddyOS.Kernel.Runtime;
 
 namespace BuddyOS.Kernel.GarbageCollection
 {
@@ -23,8 +25,6 @@ namespace BuddyOS.Kernel.GarbageCollection
         private static nint* s_staticBlocksEnd;
         private static byte* s_stackBottom;
         private static byte* s_stackTop;
-        private static byte* s_frozenStart;
-        private static byte* s_frozenEnd;
         private static nuint* s_ranges;             // MaxRanges pairs (low, high); a zero pair is an empty slot
 
         [RuntimeImport("BuddyOS_BootStackBottom")]
@@ -42,7 +42,7 @@ namespace BuddyOS.Kernel.GarbageCollection
         public static byte* StackBottom => s_stackBottom;
         public static byte* StackTop => s_stackTop;
 
-        // After StartupCodeHelpers.InitializeModules (the static blocks then hold object pointers).
+        // After CoreLib's start-up (Runtime/Startup.cs: the static blocks then hold object pointers).
         // rangeStorage: MaxRanges * 2 words that the collector took from its own metadata.
         public static void Initialize(nuint* rangeStorage)
         {
@@ -52,12 +52,11 @@ namespace BuddyOS.Kernel.GarbageCollection
             s_stackBottom = BootStackBottom();
             s_stackTop = BootStackTop();
             SetCollectorStackLimit(s_stackBottom);   // GC.Collect's scrub stops there
-            if (StartupCodeHelpers.TryGetSection(StartupCodeHelpers.GCStaticRegionSection, out byte* start, out byte* end))
+            if (Modules.TryGetSection(Modules.GCStaticRegionSection, out byte* start, out byte* end))
             {
                 s_staticBlocksStart = (nint*)start;
                 s_staticBlocksEnd = (nint*)end;
             }
-            StartupCodeHelpers.TryGetSection(StartupCodeHelpers.FrozenObjectRegionSection, out s_frozenStart, out s_frozenEnd);
         }
 
         // Registers [low, high) as a conservative root range until RemoveRange; the index, or -1 when full.
@@ -119,25 +118,14 @@ namespace BuddyOS.Kernel.GarbageCollection
             return (ulong)(word - first);
         }
 
-        // Frozen objects are image data: the collector neither marks nor frees them, and it need not trace
-        // them as long as none can hold a reference. Checked once at boot; returns the number of frozen
-        // objects, or panics naming the first one with references (tracing them is not implemented).
-        public static int CheckFrozenObjects()
+        // The roots that are not stacks: strong handles, and the frozen objects that hold references.
+        public static void MarkHandlesAndFrozen()
         {
-            int count = 0;
-            byte* at = s_frozenStart;
-            while (at + 2 * sizeof(nint) <= s_frozenEnd)
-            {
-                MethodTable* type = *(MethodTable**)(at + sizeof(nint));   // [header word][MethodTable*]...
-                if (type == null)
-                    break;                                                   // zero padding ends the objects
-                if (type->HasPointers)
-                    Panic.Fail("collector: a frozen object holds references (not supported); object at", (ulong)(at + sizeof(nint)));
-                nuint size = ObjectLayout.SizeOf(at + sizeof(nint), type);
-                at += (size + 7) & ~(nuint)7;
-                count++;
-            }
-            return count;
+            GcHandles.MarkStrong();
+            Collector.Drain();
+            Finalization.MarkReady();
+            FrozenSegments.Walk(trace: true, out int _, out int _);
+            Collector.Drain();
         }
     }
 }

@@ -10,6 +10,11 @@ namespace BuddyOS.Kernel.Drivers
         public const uint AllPassed = ReportProtocol.AllPassedCode;
         public const uint TestsFailed = ReportProtocol.TestsFailedCode;
         public const uint Panicked = ReportProtocol.PanickedCode;
+        public const uint UserHalt = ReportProtocol.UserHaltCode;
+        public const uint UserReboot = ReportProtocol.UserRebootCode;
+
+        // Tells QEMU the status without stopping: nothing listens outside QEMU, and under QEMU it exits at once.
+        public static void Report(uint code) => Machine.Outd(ReportProtocol.ExitPort, code);
 
         public static void ExitAndHalt(uint code)
         {

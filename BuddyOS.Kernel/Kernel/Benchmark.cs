@@ -12,6 +12,8 @@ namespace BuddyOS.Kernel
         private const int Operations = 20000;
         private const nuint BlockSize = 48;
 
+        private static byte* s_bumpMetadata;
+
         private struct Result
         {
             public ulong AllocateCycles;
@@ -28,8 +30,10 @@ namespace BuddyOS.Kernel
             BuddyHeap buddy = ScratchHeap.CreateFresh();
             Result b = Measure(ref buddy, blocks);
 
-            byte* bumpMetadata = KernelHeap.AllocateRaw(BumpHeap.MetadataBytes(), 16);
-            BumpHeap.TryCreate(scratch, ScratchHeap.Size, bumpMetadata, BumpHeap.MetadataBytes(), out BumpHeap bump);
+            // Made once per boot, as the scratch heap's bookkeeping is: `bench` in the shell reuses it.
+            if (s_bumpMetadata == null)
+                s_bumpMetadata = KernelHeap.AllocateRaw(BumpHeap.MetadataBytes(), 16);
+            BumpHeap.TryCreate(scratch, ScratchHeap.Size, s_bumpMetadata, BumpHeap.MetadataBytes(), out BumpHeap bump);
             Result p = Measure(ref bump, blocks);
 
             Console.Write("bench: ");

@@ -11,7 +11,7 @@ namespace BuddyOS.Kernel
         [System.Runtime.CompilerServices.MethodImplAttribute(System.Runtime.CompilerServices.MethodImplOptions.InternalCall)]
         private static extern byte* HeapBottomPhysical();
 
-        public static void Print(CommandLine options, string hypervisor, int staticBases)
+        public static void Print(CommandLine options, string hypervisor)
         {
             Console.Write("cmdline: \"");
             Console.Write(options.Raw);
@@ -33,13 +33,10 @@ namespace BuddyOS.Kernel
             Console.Write(" KiB), metadata ");
             Console.WriteDecimal((ulong)KernelHeap.MetadataBytes);
             Console.WriteLine(" bytes");
-            Console.Write("runtime: ");
-            Console.WriteDecimal((ulong)staticBases);
-            Console.WriteLine(" static bases allocated on the heap");
 
             object first = 42;   // the report's "first allocation": a boxed int
             Console.Write("first allocation: boxed int at ");
-            Console.WriteHex((ulong)Internal.Runtime.Allocator.AddressOf(first), 10);
+            Console.WriteHex((ulong)Runtime.Allocation.AddressOf(first), 10);
             Console.WriteLine();
             PrintStatistics(KernelHeap.Statistics);
 #if !KERNEL_HEAP_BUMP

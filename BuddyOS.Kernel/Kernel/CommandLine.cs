@@ -21,7 +21,7 @@ namespace BuddyOS.Kernel
         public bool AddFailingTest;
         public bool FullSize;
         public string OnlyTests;     // null: all tests
-        public string Crash;         // null, "null", "hang", "oom", "unhandled", "dispatcher", "use_after_free" or "irq"
+        public string Crash;         // null, "null", "hang", "oom", "unhandled", "dispatcher", "use_after_free", "irq" or "triple_fault"
         public ulong GcStress;       // 0: off
         public bool HeapChecks;
         public bool Shell;

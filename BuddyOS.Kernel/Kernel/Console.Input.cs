@@ -1,26 +1,33 @@
 // Console input: the PS/2 keyboard and COM1 feed one stream of keys, so the shell answers the VGA keyboard
 // and `-serial stdio` alike. Interrupt handlers fill the drivers' rings; this side drains them with
-// interrupts briefly off, and halts (sti; hlt) while both are empty.
+// interrupts briefly off, decodes them (Terminal/SerialKeyDecoder, Terminal/Ps2KeyDecoder) into a queue of
+// keys, and halts (sti; hlt) while nothing is there. ReadLine is Terminal/LineEditor: this file is the glue.
 using BuddyOS.Kernel.Drivers;
 using BuddyOS.Kernel.Interrupts;
+using BuddyOS.Kernel.Terminal;
 
 namespace BuddyOS.Kernel
 {
     internal static unsafe partial class Console
     {
         public const int MaxLineLength = 200;
+        public const int HistoryLines = 32;
 
-        private static bool s_lastWasCarriageReturn;   // "\r\n" from a terminal is one Enter
-        private static int s_escapeBytes;              // bytes left of a terminal escape sequence (arrows): ignored
+        private static SerialKeyDecoder s_serialKeys;
+        private static Ps2KeyDecoder s_keyboardKeys;
+        private static KeyQueue s_keys;
+        private static LineEditor s_editor;   // made at the first ReadLine; its storage is all it ever allocates
 
         // Blocks until a key arrives from either device. Interrupts must be initialised (Irq.Initialize).
-        public static ConsoleKeyInfo ReadKey()
+        // (System.Console.ReadKey reads the same keys, sent as a terminal's bytes: Runtime/Platform/ConsoleInput.cs.)
+        public static KeyEvent ReadKeyEvent()
         {
-            VgaText.UpdateCursor();
+            Screen.UpdateCursor();
             while (true)
             {
                 Irq.Disable();
-                if (TryTakeKey(out ConsoleKeyInfo key))
+                DrainDevices();
+                if (s_keys.TryTake(out KeyEvent key))
                 {
                     Irq.Enable();
                     return key;
@@ -29,101 +36,73 @@ namespace BuddyOS.Kernel
             }
         }
 
-        // Echoes what is typed on both outputs; backspace erases; Enter ends the line (not included).
-        // Characters beyond MaxLineLength are dropped.
+        // A line edited as on any terminal (Terminal/LineEditor.cs: cursor keys, history, Ctrl-C, Ctrl-L), after
+        // the text already on the current row (the prompt). Ctrl-C gives back an empty line. At most
+        // MaxLineLength characters.
         public static string ReadLine()
         {
-            char* line = stackalloc char[MaxLineLength];
-            int length = 0;
+            if (s_editor == null)
+                s_editor = new LineEditor(MaxLineLength, HistoryLines);
+            fixed (char* prompt = s_row.Text)
+                s_editor.Begin(prompt, s_row.Length);
             while (true)
             {
-                ConsoleKeyInfo key = ReadKey();
-                if (key.Key == ConsoleKey.Enter)
+                EditResult result = s_editor.Feed(ReadKeyEvent());
+                char[] output = s_editor.Output;
+                for (int i = 0; i < s_editor.OutputLength; i++)
+                    Write(output[i]);
+                if (result == EditResult.Cancelled)
+                    return "";
+                if (result == EditResult.Done)
                 {
-                    WriteLine();
-                    return string.FromChars(line, length);
+                    fixed (char* line = s_editor.Line)
+                        return new string(line, 0, s_editor.Length);
                 }
-                if (key.Key == ConsoleKey.Backspace)
-                {
-                    if (length > 0)
-                    {
-                        length--;
-                        Write("\b \b");
-                    }
-                }
-                else if (key.Key == ConsoleKey.Tab)
-                {
-                    if (length < MaxLineLength)
-                    {
-                        line[length++] = ' ';
-                        Write(' ');
-                    }
-                }
-                else if (key.Key == ConsoleKey.Character && key.KeyChar >= ' ' && key.KeyChar < 127 && length < MaxLineLength)
-                {
-                    line[length++] = key.KeyChar;
-                    Write(key.KeyChar);
-                }
+                Screen.UpdateCursor();
             }
         }
 
-        // With interrupts off.
-        private static bool TryTakeKey(out ConsoleKeyInfo key)
+        // A key if one was typed, without waiting.
+        public static bool TryTakeKey(out KeyEvent key)
+        {
+            bool enabled = Irq.Disable();
+            DrainDevices();
+            bool any = s_keys.TryTake(out key);
+            Irq.Restore(enabled);
+            return any;
+        }
+
+        // For a command that waits or runs long: true when Ctrl-C was typed since the last call; the keys typed
+        // before it are dropped with it (as a terminal flushes its input on an interrupt), others stay queued.
+        public static bool InterruptRequested()
+        {
+            bool enabled = Irq.Disable();
+            DrainDevices();
+            bool interrupted = false;
+            int count = s_keys.Count;
+            for (int i = 0; i < count; i++)
+            {
+                s_keys.TryTake(out KeyEvent key);
+                if (key.IsInterrupt)
+                    interrupted = true;
+                else
+                    s_keys.TryAdd(key);
+            }
+            if (interrupted)
+                s_keys.Clear();
+            Irq.Restore(enabled);
+            return interrupted;
+        }
+
+        // With interrupts off: every byte in the rings through its decoder into the key queue.
+        private static void DrainDevices()
         {
             while (Keyboard8042.TryTakeScancode(out byte scancode))
-            {
-                if (Keyboard8042.Decode(scancode, out char c))
-                {
-                    key = FromChar(c);
-                    return true;
-                }
-            }
+                if (s_keyboardKeys.Feed(scancode, out KeyEvent key))
+                    s_keys.TryAdd(key);
             while (Serial.TryTake(out byte b))
-            {
-                if (FromSerial(b, out key))
-                    return true;
-            }
-            key = default;
-            return false;
+                if (s_serialKeys.Feed(b, out KeyEvent key))
+                    s_keys.TryAdd(key);
         }
-
-        private static bool FromSerial(byte b, out ConsoleKeyInfo key)
-        {
-            key = default;
-            bool afterCr = s_lastWasCarriageReturn;
-            s_lastWasCarriageReturn = b == '\r';
-            if (s_escapeBytes > 0)
-            {
-                // ESC [ X: swallow '[' then the final byte; anything else ends the sequence now.
-                if (s_escapeBytes == 2 && b != '[')
-                    s_escapeBytes = 0;
-                else
-                {
-                    s_escapeBytes--;
-                    return false;
-                }
-            }
-            if (b == 0x1B)
-            {
-                s_escapeBytes = 2;
-                key = new ConsoleKeyInfo((char)0x1B, ConsoleKey.Escape);
-                return true;
-            }
-            if (b == '\n' && afterCr)
-                return false;
-            if (b == 0x7F)
-                b = (byte)'\b';
-            key = FromChar(b == '\r' ? '\n' : (char)b);
-            return true;
-        }
-
-        private static ConsoleKeyInfo FromChar(char c) => c switch
-        {
-            '\n' => new ConsoleKeyInfo('\n', ConsoleKey.Enter),
-            '\b' => new ConsoleKeyInfo('\b', ConsoleKey.Backspace),
-            '\t' => new ConsoleKeyInfo('\t', ConsoleKey.Tab),
-            (char)0x1B => new ConsoleKeyInfo(c, ConsoleKey.Escape),
-            _ => new ConsoleKeyInfo(c, ConsoleKey.Character),
-        };
     }
 }

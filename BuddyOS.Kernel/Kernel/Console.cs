@@ -1,16 +1,23 @@
-// Kernel text output, mirrored to the VGA screen and COM1. Nothing here allocates, so the panic
-// path can use it when the heap is exhausted or corrupt. Input (ReadKey, ReadLine): Console.Input.cs.
+// Kernel text output, mirrored to the screen (Drivers/Screen.cs: VGA text or the framebuffer console) and COM1.
+// Nothing here allocates, so the panic path can use it when the heap is exhausted or corrupt.
+// Input (ReadKey, ReadLine): Console.Input.cs.
 using BuddyOS.Kernel.Drivers;
 
 namespace BuddyOS.Kernel
 {
     internal static partial class Console
     {
+        private static Terminal.RowText s_row;   // the current row's text: ReadLine's prompt
+
         public static void Write(char c)
         {
-            VgaText.Write(c);
+            Screen.Write(c);
             Serial.Write(c);
+            s_row.Write(c);
         }
+
+        // Clears the screen and the terminal on COM1 (ESC [ H ESC [ 2 J: both understand it).
+        public static void Clear() => Write("\x1b[H\x1b[2J");
 
         public static void Write(string text)
         {
@@ -31,9 +38,9 @@ namespace BuddyOS.Kernel
 
         public static void WriteLine() => Write('\n');
 
-        public static void SetColor(byte vgaAttribute) => VgaText.SetColor(vgaAttribute);
+        public static void SetColor(byte vgaAttribute) => Screen.SetColor(vgaAttribute);
 
-        public static void ResetColor() => VgaText.SetColor(VgaText.LightGrey);
+        public static void ResetColor() => Screen.SetColor(VgaText.LightGrey);
 
         public static void WriteDecimal(ulong value)
         {

@@ -17,7 +17,7 @@ namespace BuddyOS.Kernel
             *(uint*)(id + 4) = r[2];
             *(uint*)(id + 8) = r[3];
             id[12] = 0;
-            return string.FromAscii(id, 12);
+            return new string((sbyte*)id, 0, 12);
         }
 
         public static bool IsQemuTcg(string vendor) => vendor == "TCGTCGTCGTCG";

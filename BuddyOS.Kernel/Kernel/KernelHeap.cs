@@ -11,7 +11,7 @@ using HeapImplementation = BuddyOS.Heap.BuddyHeap;
 #endif
 using BuddyOS.Heap;
 using BuddyOS.Kernel.GarbageCollection;
-using Internal.Runtime;
+using BuddyOS.Kernel.Runtime;
 
 namespace BuddyOS.Kernel
 {
@@ -81,7 +81,9 @@ namespace BuddyOS.Kernel
         // The object path of the runtime (RhpNewFast & co.): zeroed memory with its object bit set, or a panic.
         public static byte* AllocateObject(nuint size)
         {
-            Collector.BeforeObjectAllocation();
+            if (!Runtime.GcInterface.InNoGcRegion)
+                Collector.BeforeObjectAllocation();
+            Runtime.GcInterface.NoteAllocation(size);
             s_objectBytesAllocated += size;
             byte* block = AllocateRaw(size < SmallestObject ? SmallestObject : size, ObjectAlignment);
             Collector.NoteObject(block);
@@ -118,13 +120,13 @@ namespace BuddyOS.Kernel
         // Only a live object's header is read (its object bit says it is one), so a stale reference costs nothing.
         public static HeapStatus TryFree(object obj)
         {
-            byte* p = (byte*)Allocator.AddressOf(obj);
+            byte* p = (byte*)Allocation.AddressOf(obj);
             nuint size = 0;
 #if !KERNEL_HEAP_BUMP
             if (Collector.IsObject(p))
                 size = (ObjectLayout.SizeOf(p, *(MethodTable**)p) + 7) & ~(nuint)7;
 #endif
-            HeapStatus status = TryFreeRaw(p);
+            HeapStatus status = TryFreeRaw(ObjectLayout.BlockOf(p));
             if (status == HeapStatus.Ok)
                 s_objectBytesFreed += size;
             return status;
@@ -134,7 +136,7 @@ namespace BuddyOS.Kernel
         {
             HeapStatus status = TryFree(obj);
             if (status != HeapStatus.Ok)
-                Panic.Fail(HeapStatusNames.Name(status), (ulong)Allocator.AddressOf(obj));
+                Panic.Fail(HeapStatusNames.Name(status), (ulong)ObjectLayout.BlockOf((byte*)Allocation.AddressOf(obj)));
         }
 
         // Any block, object or raw; the heap's status for a bad pointer, and then nothing changes.

@@ -1,12 +1,12 @@
 // The kernel's C# entry, called once by Boot/boot.asm in long mode with interrupts off.
-// Order matters: output first (so anything after can report), then the heap (so `new` works),
-// then static bases (they are heap objects), then the collector (its roots are those bases), then the rest.
+// Order matters: output first (so anything after can report), then the heap (so `new` works), then CoreLib's
+// start-up (static bases are heap objects; until it ran, no code may touch a reference-typed static or a type
+// with a static constructor), then the collector (its roots are those bases and CoreLib's handles), then the rest.
 using System.Runtime.InteropServices;
 using BuddyOS.Kernel.Drivers;
 using BuddyOS.Kernel.GarbageCollection;
 using BuddyOS.Kernel.SelfTest;
 using BuddyOS.Protocol;
-using Internal.Runtime.CompilerHelpers;
 
 namespace BuddyOS.Kernel
 {
@@ -16,14 +16,18 @@ namespace BuddyOS.Kernel
         private static void Main(byte* multibootInfo, byte* heapBottom, byte* heapTop, byte* metadata, byte* metadataEnd, byte* kernelEnd)
         {
             Serial.Initialize();
-            VgaText.Clear();
+            Drivers.Screen.Initialize(multibootInfo);
             Console.Write(ReportProtocol.KernelUp);
             Console.WriteLine(" (x86-64 long mode, C# compiled by NativeAOT ilc)");
 
             KernelHeap.Initialize(heapBottom, heapTop, metadata, metadataEnd);
             Collector.Initialize();   // the object map, before the first object
-            int staticBases = StartupCodeHelpers.InitializeModules();
+            PhysicalMemory.Initialize(multibootInfo, kernelEnd);
+            Runtime.Startup.Run();    // CoreLib: static bases, frozen segments, class constructors, library initializers
+            int staticBases = Runtime.Startup.CountStaticBases();
             Collector.Start();        // its roots exist: from here on, garbage is collected
+            Clock.Initialize();
+            Runtime.Platform.Random.Initialize();
 
             CommandLine options = CommandLine.Parse(Multiboot.CommandLine(multibootInfo));
             Collector.SetStress(options.GcStress);
@@ -32,12 +36,14 @@ namespace BuddyOS.Kernel
             if (options.HeapChecks && KernelHeap.EnableChecks() != BuddyOS.Heap.HeapStatus.Ok)
                 Console.WriteLine("heap.checks=on: this kernel has no heap debug checks");
             string hypervisor = Hypervisor.Vendor();
-            BootReport.Print(options, hypervisor, staticBases);
+            BootReport.Print(options, hypervisor);
+            Runtime.RuntimeReport.PrintStartup(staticBases);
+            Screen.PrintReport();
             CollectorReport.PrintConfiguration();
 
             // A second 4 MiB, for the tests that need a heap of their own and for the benchmark, comes from
             // the boot memory map rather than .bss: the image stays small enough for every firmware to load.
-            byte* scratch = Multiboot.FindFreeRange(multibootInfo, kernelEnd, ScratchHeap.Size);
+            byte* scratch = PhysicalMemory.Take(ScratchHeap.Size, ScratchHeap.Size);
             Console.Write("scratch: ");
             if (scratch == null)
                 Console.WriteLine("no free 4 MiB in the memory map: the tests that need it will fail");
@@ -62,6 +68,11 @@ namespace BuddyOS.Kernel
                 CrashWithUseAfterFree();
             else if (options.Crash == "irq")
                 CrashInsideInterruptHandler();
+            else if (options.Crash == "triple_fault")
+            {
+                Console.WriteLine("crash=triple_fault: loading an empty IDT and raising int3");
+                Machine.TripleFault();
+            }
             else if (options.Crash == "hang")
             {
                 Console.WriteLine("crash=hang: spinning forever with interrupts off");
@@ -73,11 +84,14 @@ namespace BuddyOS.Kernel
                 Benchmark.Run(scratch, Hypervisor.IsQemuTcg(hypervisor));
             CollectorBenchmark.Run(Hypervisor.IsQemuTcg(hypervisor));
 
+            Runtime.RuntimeReport.PrintClosing();
             CollectorReport.Print();
             Interrupts.Irq.PrintCounters();
 
             bool success = results.Failed == 0 && results.Passed > 0;
+            Console.SetColor(success ? Drivers.VgaText.Green : Drivers.VgaText.Red);
             Console.WriteLine(success ? "BuddyOS: all self-tests passed" : "BuddyOS: SELF-TESTS FAILED");
+            Console.ResetColor();
             // Under QEMU the host reads the report and the exit status; anywhere else a person is watching.
             if (options.Shell || !Hypervisor.IsQemu(hypervisor))
                 new Shell.ShellKernel(options, scratch, success).Start();
@@ -138,7 +152,7 @@ namespace BuddyOS.Kernel
             Console.WriteLine("crash=use_after_free: writing to a freed array, then allocating one of its size");
             victim[8] = 0x1234;   // the array's memory is free now
             int[] next = new int[16];
-            Console.WriteLine(Internal.Runtime.Allocator.AddressOf(next) == Internal.Runtime.Allocator.AddressOf(victim)
+            Console.WriteLine(Runtime.Allocation.AddressOf(next) == Runtime.Allocation.AddressOf(victim)
                 ? "crash=use_after_free: not caught (heap.checks is off): the new array is the freed one"
                 : "crash=use_after_free: the heap did not reuse the freed block; nothing to show");
             KernelHeap.Free(next);

@@ -36,6 +36,11 @@ namespace BuddyOS.Kernel
         [MethodImpl(MethodImplOptions.InternalCall)]
         public static extern void Reboot();
 
+        // crash=triple_fault: an empty IDT and int3. Under QEMU's -no-reboot: exit status 0, never a user's stop.
+        [RuntimeImport("BuddyOS_TripleFault")]
+        [MethodImpl(MethodImplOptions.InternalCall)]
+        public static extern void TripleFault();
+
         [RuntimeImport("BuddyOS_SpinForever")]
         [MethodImpl(MethodImplOptions.InternalCall)]
         public static extern void SpinForever();

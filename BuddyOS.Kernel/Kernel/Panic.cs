@@ -7,7 +7,7 @@ using System;
 using System.Runtime;
 using BuddyOS.Kernel.Drivers;
 using BuddyOS.Kernel.Exceptions;
-using Internal.Runtime;
+using BuddyOS.Kernel.Runtime;
 
 namespace BuddyOS.Kernel
 {
@@ -81,19 +81,6 @@ namespace BuddyOS.Kernel
             End();
         }
 
-        public static void InterfaceCallFailed(MethodTable* type, MethodTable* interfaceType, int slot)
-        {
-            Begin("interface call has no implementation");
-            Console.Write("receiver MethodTable ");
-            Console.WriteHex((ulong)type);
-            Console.Write(", interface MethodTable ");
-            Console.WriteHex((ulong)interfaceType);
-            Console.Write(", slot ");
-            Console.WriteDecimal((ulong)slot);
-            Console.WriteLine();
-            End();
-        }
-
         // Pass 1 found no handler: the exception, what stopped the search, and the stack from the throw.
         public static void UnhandledException(ExInfo* info, string why)
         {
@@ -135,11 +122,29 @@ namespace BuddyOS.Kernel
         {
             Exception e = exception as Exception;
             Console.Write("exception: ");
-            Console.WriteLine((object)e == null ? "(an object that is not a System.Exception)" : e.TypeName);
+            if ((object)e == null)
+                Console.WriteLine("(an object that is not a System.Exception)");
+            else
+                WriteTypeName(e);
             if ((object)e != null)
             {
                 Console.Write("message:   ");
                 Console.WriteLine(e.Message);
+            }
+        }
+
+        // The type's full name from reflection metadata; if that fails (it allocates), its MethodTable's address.
+        private static void WriteTypeName(object obj)
+        {
+            try
+            {
+                Console.WriteLine(obj.GetType().FullName);
+            }
+            catch
+            {
+                Console.Write("(type name unavailable) MethodTable ");
+                Console.WriteHex((ulong)MethodTable.Of(obj));
+                Console.WriteLine();
             }
         }
 

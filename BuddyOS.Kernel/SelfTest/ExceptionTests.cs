@@ -11,7 +11,6 @@ namespace BuddyOS.Kernel.SelfTest
     {
         public readonly int Position;
         public ParseException(string message, int position) : base(message) { Position = position; }
-        public override string TypeName => "BuddyOS.Kernel.SelfTest.ParseException";
     }
 
     internal interface IThrower
@@ -114,7 +113,7 @@ namespace BuddyOS.Kernel.SelfTest
             }
             catch (Exception e)
             {
-                baseCaught = e.TypeName;
+                baseCaught = e.GetType().FullName;
             }
             t.Equal("BuddyOS.Kernel.SelfTest.ParseException", baseCaught, "a catch of a base type catches a derived one");
 
@@ -752,7 +751,7 @@ namespace BuddyOS.Kernel.SelfTest
             }
             catch (Exception e)
             {
-                return e.TypeName;
+                return e.GetType().FullName;
             }
         }
 
@@ -788,13 +787,12 @@ namespace BuddyOS.Kernel.SelfTest
         public static void Heap(TestContext t)
         {
             const int Throws = 1000;
-            System.GC.Collect();   // called here, not through a helper: see CollectorTests
+            GarbageCollection.Collector.CollectHere();   // called here, not through a helper: see CollectorTests
             ulong heldBefore = (ulong)KernelHeap.Statistics.HeldBytes;
             int caught = ThrowAndCatch(Throws);
-            System.GC.Collect();
+            GarbageCollection.Collector.CollectHere();
             t.Equal(Throws, (ulong)caught, "every exception caught");
-            t.Equal(heldBefore, (ulong)KernelHeap.Statistics.HeldBytes,
-                "heap held bytes after 1000 exceptions thrown, caught and collected");
+            t.HeldAtMost(heldBefore, "heap held bytes after 1000 exceptions thrown, caught and collected");
             t.Check(Exceptions.ExceptionDispatcher.InFlight == null, "no dispatch left in flight");
         }
 

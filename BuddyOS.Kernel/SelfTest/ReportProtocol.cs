@@ -34,8 +34,14 @@ namespace BuddyOS.Protocol
         public const uint AllPassedCode = 0x10;
         public const uint TestsFailedCode = 0x11;
         public const uint PanickedCode = 0x12;
+        // The shell's `halt` and `reboot`: a person ended the session (buddyqemu: "stopped by the user", exit 0).
+        // A reboot says so before it resets: under -no-reboot a reset alone exits 0, as a triple fault does.
+        public const uint UserHaltCode = 0x13;
+        public const uint UserRebootCode = 0x14;
         public const int AllPassedStatus = (int)(AllPassedCode << 1 | 1);      // 33
         public const int TestsFailedStatus = (int)(TestsFailedCode << 1 | 1);  // 35
         public const int PanickedStatus = (int)(PanickedCode << 1 | 1);        // 37
+        public const int UserHaltStatus = (int)(UserHaltCode << 1 | 1);        // 39
+        public const int UserRebootStatus = (int)(UserRebootCode << 1 | 1);    // 41
     }
 }

@@ -15,12 +15,18 @@ namespace BuddyOS.Kernel.SelfTest
         public static byte* Region => s_region;
         public static bool Available => s_region != null;
 
+        // Once per boot: the bookkeeping comes from RAM outside the kernel heap (the memory map, like the region
+        // itself: 280 KB would be 7% of the kernel heap) and stays for the whole boot, so the shell's `test` and
+        // `bench` reuse it instead of allocating it again each time.
         public static void Initialize(byte* region)
         {
+            if (s_metadata != null)
+                return;
             s_region = region;
             s_metadataBytes = BuddyHeap.MetadataBytes(Size, KernelHeap.Orders, objectCache: true);   // enough for both kinds
-            // The bookkeeping comes from the kernel heap; it stays for the whole boot.
-            s_metadata = KernelHeap.AllocateRaw(s_metadataBytes, 16);
+            s_metadata = PhysicalMemory.Take(s_metadataBytes, 4096);
+            if (s_metadata == null)
+                s_metadata = KernelHeap.AllocateRaw(s_metadataBytes, 16);
         }
 
         // Every call starts over with an empty heap: the pure buddy unless asked for its object cache.

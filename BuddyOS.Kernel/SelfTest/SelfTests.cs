@@ -7,9 +7,27 @@ namespace BuddyOS.Kernel.SelfTest
 {
     internal static unsafe class SelfTests
     {
-        public static TestResults Run(CommandLine options, byte* scratch)
+        // stop: asked between tests (the shell's Ctrl-C); null at boot.
+        public static TestResults Run(CommandLine options, byte* scratch, StopRequested stop = null)
         {
             ScratchHeap.Initialize(scratch);
+            List<TestCase> tests = Registered();
+            if (options.AddFailingTest)
+                tests.Add(DeliberateFailureCase());
+            return TestRunner.Run(tests, options, stop);
+        }
+
+        public static bool Exists(string name)
+        {
+            List<TestCase> tests = Registered();
+            for (int i = 0; i < tests.Count; i++)
+                if (tests[i].Name == name)
+                    return true;
+            return false;
+        }
+
+        private static List<TestCase> Registered()
+        {
             List<TestCase> tests = new List<TestCase>();
             Add(tests, "new_uses_kernel_heap", HeapTests.NewUsesKernelHeap, needsFree: false);
             Add(tests, "many_short_lived", HeapTests.ManyShortLived, needsFree: false).NeedsCollector = true;
@@ -42,9 +60,19 @@ namespace BuddyOS.Kernel.SelfTest
             Add(tests, "exc_hardware", ExceptionTests.Hardware, needsFree: false);
             Add(tests, "exc_heap", ExceptionTests.Heap, needsFree: false).NeedsCollector = true;
             Add(tests, "keyboard_layout", InputTests.KeyboardLayout, needsFree: false);
-            if (options.AddFailingTest)
-                tests.Add(DeliberateFailureCase());
-            return TestRunner.Run(tests, options);
+            Add(tests, "bcl_collections", Bcl.CollectionTests.Collections, needsFree: false);
+            Add(tests, "bcl_text", Bcl.TextTests.Text, needsFree: false);
+            Add(tests, "bcl_linq", Bcl.LinqTests.Linq, needsFree: false);
+            Add(tests, "bcl_parse", Bcl.ParseTests.Parse, needsFree: false);
+            Add(tests, "bcl_math", Bcl.MathTests.Math, needsFree: false);
+            Add(tests, "bcl_exceptions", Bcl.ExceptionBclTests.Exceptions, needsFree: false);
+            Add(tests, "bcl_weak", Bcl.WeakTests.Weak, needsFree: false).NeedsCollector = true;
+            Add(tests, "bcl_time", Bcl.TimeTests.Time, needsFree: false);
+            Add(tests, "bcl_threads", Bcl.ThreadTests.Threads, needsFree: false);
+            Add(tests, "bcl_reflection", Bcl.ReflectionTests.Reflection, needsFree: false);
+            Add(tests, "bcl_console", Bcl.ConsoleTests.ConsoleOutput, needsFree: false);
+            Add(tests, "bcl_program", Bcl.ProgramTests.Calculator, needsFree: false);
+            return tests;
         }
 
         private static TestCase Add(List<TestCase> tests, string name, TestBody body, bool needsFree)

@@ -10,6 +10,9 @@ namespace BuddyOS.Kernel.SelfTest
 {
     internal delegate void TestBody(TestContext t);
 
+    // Whether to stop before the next test (the shell's Ctrl-C).
+    internal delegate bool StopRequested();
+
     internal sealed class TestCase
     {
         public string Name;
@@ -58,6 +61,30 @@ namespace BuddyOS.Kernel.SelfTest
             return expected == actual;
         }
 
+        // Held bytes (after the caller's collection) back down to `before`: more is a leak. Less is no leak: an
+        // object an earlier collection kept alive through a stale stack word (the roots are conservative, and
+        // interrupt frames change what the stack holds) has become garbage since. A failure names the objects the
+        // last collection reached first from stack words, the usual suspects.
+        public bool HeldAtMost(ulong before, string what)
+        {
+            ulong held = (ulong)KernelHeap.Statistics.HeldBytes;
+            if (held <= before)
+                return true;
+#if !KERNEL_HEAP_BUMP
+            string roots = "";
+            for (int i = 0; GarbageCollection.Collector.TryGetConservativeRoot(i, out nuint slot, out nuint obj); i++)
+                roots += $" [0x{(ulong)slot:X}]=0x{(ulong)obj:X} {TypeNameAt(obj)}";
+            return Check(false, $"{what} (expected at most {before}, actual {held}; objects first reached from stack words:{roots})");
+#else
+            return Check(false, $"{what} (expected at most {before}, actual {held})");
+#endif
+        }
+
+#if !KERNEL_HEAP_BUMP
+        private static unsafe string TypeNameAt(nuint obj) =>
+            GarbageCollection.Collector.IsObject((void*)obj) ? Runtime.Allocation.AsObject((void*)obj).GetType().Name : "(freed)";
+#endif
+
         public unsafe bool InKernelHeap(void* p, string what)
         {
             if (!KernelHeap.Contains(p) && (object)Failure == null)
@@ -73,9 +100,29 @@ namespace BuddyOS.Kernel.SelfTest
         public int ExpectedFailures;
     }
 
-    internal static class TestRunner
+    internal static unsafe class TestRunner
     {
-        public static TestResults Run(System.Collections.Generic.List<TestCase> tests, CommandLine options)
+        // CoreLib creates some state on first use and keeps it for the rest of the boot (the invariant culture
+        // and its number format, the strings of the numbers 0 to 299 once formatted, the SR resource strings of
+        // exception messages, the type loader's caches for a type name). The tests that check held bytes come
+        // back must see steady state, so the runner uses each once before the first test.
+        private static void WarmUp()
+        {
+            for (int i = 0; i < 300; i++)
+                System.GC.KeepAlive(i.ToString());
+            string text = $"{12345}{-1.5}{ulong.MaxValue:X}" + 42.ToString();
+            try
+            {
+                int.Parse(text);
+            }
+            catch (System.FormatException e)
+            {
+                text = e.Message + e.GetType().Name;
+            }
+            System.GC.KeepAlive(text);
+        }
+
+        public static TestResults Run(System.Collections.Generic.List<TestCase> tests, CommandLine options, StopRequested stop = null)
         {
             TestResults results = default;
             TestContext.Full = options.FullSize;
@@ -90,11 +137,21 @@ namespace BuddyOS.Kernel.SelfTest
                 }
             }
             Console.WriteLine();
+            WarmUp();
+            GarbageCollection.Collector.CollectHere();
+            ulong held = (ulong)KernelHeap.Statistics.HeldBytes, size = (ulong)(KernelHeap.Top - KernelHeap.Bottom);
+            System.Console.WriteLine($"{Runtime.RuntimeReport.HeldBeforeTests}{held} bytes ({held * 100.0 / size:F1}% of the {size >> 20} MiB heap: what the runtime and the kernel keep)");
             for (int i = 0; i < tests.Count; i++)
             {
                 TestCase test = tests[i];
                 if (!Selected(test, options))
                     continue;
+                if (stop != null && stop())
+                {
+                    Console.Write("test: stopped (Ctrl-C) before ");
+                    Console.WriteLine(test.Name);
+                    break;
+                }
                 if (test.NeedsFree && !KernelHeap.SupportsFree)
                 {
                     Report(Drivers.VgaText.Yellow, ReportProtocol.ExpectedFailure, test.Name, 0, null,
@@ -111,6 +168,7 @@ namespace BuddyOS.Kernel.SelfTest
                 TestContext context = new TestContext();
                 ulong start = Machine.Rdtsc();
                 test.Body(context);
+                GarbageCollection.Finalization.RunPending();   // a safe point between tests
                 ulong cycles = Machine.Rdtsc() - start;
                 if ((object)context.Failure == null)
                 {

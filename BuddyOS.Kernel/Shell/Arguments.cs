@@ -1,5 +1,5 @@
-// The shell's word splitting and number parsing. A bad number throws FormatException or
-// OverflowException; the shell's loop turns either into a one-line error.
+// The shell's word splitting and number parsing. A bad number throws FormatException, one too large for 64
+// bits OverflowException, each naming the argument; the shell's loop turns either into a one-line error.
 // (Hand-checked overflow: ilc's `checked` ulong multiply needs System.Math, which this corelib lacks.)
 using System;
 using System.Collections.Generic;
@@ -26,7 +26,7 @@ namespace BuddyOS.Kernel.Shell
             return words;
         }
 
-        // Decimal, or hexadecimal after 0x; a number above ulong.MaxValue is an OverflowException.
+        // Decimal, or hexadecimal after 0x; `what` names the argument in the error.
         public static ulong ParseNumber(string word, string what)
         {
             bool hex = word.Length > 2 && word[0] == '0' && (word[1] == 'x' || word[1] == 'X');
@@ -41,7 +41,7 @@ namespace BuddyOS.Kernel.Shell
                     throw new FormatException(string.Concat(what, ": expected a number, got \"", word, "\""));
                 ulong radix = hex ? 16UL : 10UL;
                 if (value > (ulong.MaxValue - (ulong)digit) / radix)
-                    throw new OverflowException();
+                    throw new OverflowException(string.Concat(what, ": ", word, " does not fit in 64 bits"));
                 value = value * radix + (ulong)digit;
             }
             return value;

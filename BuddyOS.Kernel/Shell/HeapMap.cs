@@ -18,23 +18,26 @@ namespace BuddyOS.Kernel.Shell
             Console.WriteDecimal((ulong)s.TotalBytes);
             Console.Write(" bytes at ");
             Console.WriteHex((ulong)KernelHeap.Bottom, 10);
-            Console.Write("; held ");
+            Console.Write(" = held ");
             Console.WriteDecimal((ulong)s.HeldBytes);
-            Console.Write(", free ");
+            Console.Write(" + cached ");
+            Console.WriteDecimal((ulong)s.CachedBytes);
+            Console.Write(" + free ");
             Console.WriteDecimal((ulong)s.FreeBytes);
-            Console.Write(", requested ");
-            Console.WriteDecimal((ulong)s.RequestedBytes);
             Console.WriteLine();
+            Console.Write("requested ");
+            Console.WriteDecimal((ulong)s.RequestedBytes);
+            Console.Write(" bytes; peak held ");
+            Console.WriteDecimal((ulong)s.PeakHeldBytes);
+            Console.WriteLine("; cached: idle slots, spare slabs");
             Console.Write("blocks: ");
             Console.WriteDecimal(s.LiveBlocks);
             Console.Write(" live (");
             Console.WriteDecimal(s.Allocations);
             Console.Write(" allocations, ");
             Console.WriteDecimal(s.Frees);
-            Console.Write(" frees); largest free block ");
+            Console.Write(" frees), largest free ");
             Console.WriteDecimal((ulong)s.LargestFreeBlock);
-            Console.Write("; peak held ");
-            Console.WriteDecimal((ulong)s.PeakHeldBytes);
             Console.WriteLine();
             Console.WriteLine("free blocks per order:");
             ref BuddyHeap heap = ref KernelHeap.Heap;
@@ -61,7 +64,7 @@ namespace BuddyOS.Kernel.Shell
         {
             ref BuddyHeap heap = ref KernelHeap.Heap;
             if (!heap.Contains(from))
-                throw new System.ArgumentOutOfRangeException("ADDR: not inside the heap (mem prints where it is)");
+                throw new System.ArgumentOutOfRangeException(null, "ADDR: not inside the heap (mem prints where it is)");
             byte* bottom = heap.RegionStart + ((nuint)(from - heap.RegionStart) & ~(run - 1));
             ulong free = 0, allocated = 0, split = 0;
             Console.Write("heap map: ");
@@ -73,6 +76,7 @@ namespace BuddyOS.Kernel.Shell
             Console.Write(" allocated  ");
             Console.Write(Split);
             Console.WriteLine(" split (smaller blocks, some allocated)");
+            bool clipped = false;
             for (int row = 0; row < Rows && heap.Contains(bottom + (nuint)(row * Columns) * run); row++)
             {
                 Console.WriteHex((ulong)(bottom + (nuint)(row * Columns) * run), 10);
@@ -80,12 +84,23 @@ namespace BuddyOS.Kernel.Shell
                 for (int column = 0; column < Columns; column++)
                 {
                     byte* start = bottom + (nuint)(row * Columns + column) * run;
+                    if (!heap.Contains(start))
+                    {
+                        clipped = true;   // past the heap's end: nothing to draw
+                        break;
+                    }
                     heap.TryFindBlock(start, out HeapBlock block);
                     char c = block.Size < run ? Split : block.IsFree ? Free : Allocated;
                     if (c == Split) split++; else if (c == Free) free++; else allocated++;
                     Console.Write(c);
                 }
                 Console.WriteLine();
+            }
+            if (clipped || (bottom + (nuint)(Rows * Columns) * run > heap.RegionStart + heap.RegionSize))
+            {
+                Console.Write("(clipped: the heap ends at ");
+                Console.WriteHex((ulong)(heap.RegionStart + heap.RegionSize), 10);
+                Console.WriteLine(")");
             }
             HeapStatistics s = KernelHeap.Statistics;
             Console.Write("runs: ");

@@ -19,7 +19,10 @@ namespace BuddyOS.Kernel.Shell
         {
             BeforeRun();
             while (!_stopped)
+            {
                 Run();
+                GarbageCollection.Finalization.RunPending();   // a safe point: between two runs nothing is half done
+            }
             AfterRun();
         }
     }

@@ -34,6 +34,7 @@ namespace BuddyOS.Kernel.Shell
         public const int MaxRawBlocks = 256;
         private readonly ulong[] _rawBlocks = new ulong[MaxRawBlocks];   // what `alloc` gave out and `free` may take back
         private int _rawCount;
+        private readonly StopRequested _interrupted = Console.InterruptRequested;   // made once: `test` allocates nothing to keep
 
         public ShellKernel(CommandLine options, byte* scratch, bool selfTestsPassed)
         {
@@ -42,18 +43,22 @@ namespace BuddyOS.Kernel.Shell
             _selfTestsPassed = selfTestsPassed;
             Add("help", "", "this list", 0, 0, Help);
             Add("mem", "", "heap statistics and free blocks per order", 0, 0, Mem);
-            Add("map", "[ADDR]", "a picture of the heap: free, allocated, split; ADDR: 64 KiB from there", 0, 1, Map);
-            Add("alloc", "SIZE [ALIGN]", "allocate a raw block (never collected) and print its address", 1, 2, Alloc);
-            Add("free", "ADDR...", "free blocks `alloc` gave; a bad address prints the heap's status", 1, 16, Free);
+            Add("map", "[ADDR]", "a picture of the heap; ADDR: 64 KiB from there", 0, 1, Map);
+            Add("alloc", "SIZE [ALIGN]", "allocate a raw block (never collected), print its address", 1, 2, Alloc);
+            Add("free", "ADDR...", "free blocks alloc gave; a bad address prints its status", 1, 16, Free);
             Add("gc", "", "collect garbage and print what was reclaimed", 0, 0, Gc);
-            Add("test", "[NAME]", "rerun the self-tests, or one of them", 0, 1, Test);
-            Add("bench", "", "the heap and collector benchmarks", 0, 0, Bench);
+            Add("census", "[N]", "what the heap holds by type, the N largest (default 12)", 0, 1, Census);
+            Add("test", "[NAME]", "rerun the self-tests, or one of them (Ctrl-C stops)", 0, 1, Test);
+            Add("bench", "", "the heap and collector benchmarks (Ctrl-C stops)", 0, 0, Bench);
             Add("uptime", "", "time since the timer started, from PIT ticks", 0, 0, Uptime);
-            Add("sleep", "MS", "wait MS milliseconds on the timer", 1, 1, Sleep);
+            Add("sleep", "MS", "wait MS milliseconds on the timer (Ctrl-C stops it)", 1, 1, Sleep);
             Add("irq", "", "interrupt counters", 0, 0, IrqCounters);
             Add("echo", "TEXT...", "print the words back", 0, 64, Echo);
-            Add("reboot", "", "reset the machine (QEMU with -no-reboot exits)", 0, 0, Reboot);
-            Add("halt", "", "stop the machine (QEMU exits with the self-tests' status)", 0, 0, Halt);
+            Add("keys", "", "show keys as System.Console.ReadKey sees them (Enter ends)", 0, 0, Keys);
+            Add("readline", "", "read a line with System.Console.ReadLine and say what came", 0, 0, ReadLine);
+            Add("clear", "", "clear the screen (Ctrl-L does it while typing)", 0, 0, Clear);
+            Add("reboot", "", "reset the machine (QEMU ends: stopped by the user)", 0, 0, Reboot);
+            Add("halt", "", "stop the machine (QEMU ends: stopped by the user)", 0, 0, Halt);
         }
 
         private void Add(string name, string usage, string help, int minArgs, int maxArgs, CommandBody body)
@@ -109,6 +114,38 @@ namespace BuddyOS.Kernel.Shell
                 Console.Write("error: ");
                 Console.WriteLine(e.Message);
             }
+        }
+
+        private void Census(List<string> args)
+        {
+#if KERNEL_HEAP_BUMP
+            Console.WriteLine("census: the bump heap keeps no block boundaries to walk");
+#else
+            ulong top = args.Count == 0 ? 12 : Arguments.ParseNumber(args[0], "N");
+            GarbageCollection.HeapCensus.Print(top > 1000 ? 1000 : (int)top);
+#endif
+        }
+
+        // System.Console.ReadKey over the kernel's terminal (Runtime/Platform/ConsoleInput.cs): what a kernel author
+        // sees when they call it, key by key.
+        private void Keys(List<string> args)
+        {
+            System.Console.WriteLine("keys: type; each key is shown as System.Console.ReadKey returns it; Enter ends");
+            while (true)
+            {
+                ConsoleKeyInfo key = System.Console.ReadKey(intercept: true);
+                string modifiers = key.Modifiers == 0 ? "" : $" + {key.Modifiers}";
+                string character = key.KeyChar >= ' ' && key.KeyChar != (char)0x7F ? $"'{key.KeyChar}'" : $"0x{(int)key.KeyChar:X2}";
+                System.Console.WriteLine($"key: {key.Key}{modifiers}, char {character}");
+                if (key.Key == ConsoleKey.Enter)
+                    return;
+            }
+        }
+
+        private void ReadLine(List<string> args)
+        {
+            string line = System.Console.ReadLine();
+            System.Console.WriteLine(line == null ? "readline: end of input" : $"readline: {line.Length} characters: \"{line}\"");
         }
 
         private Command Find(string name)
@@ -196,10 +233,14 @@ namespace BuddyOS.Kernel.Shell
 
         // Several addresses in one line free one after the other with no allocation between them: `free A A`
         // shows a double free (a second `free A` typed later may find A's block reused by the shell's own objects).
+        // Every address is parsed before any is freed: a bad one is an error that changes nothing.
         private void Free(List<string> args)
         {
+            ulong[] addresses = new ulong[args.Count];
             for (int i = 0; i < args.Count; i++)
-                FreeOne(Arguments.ParseNumber(args[i], "ADDR"));
+                addresses[i] = Arguments.ParseNumber(args[i], "ADDR");
+            for (int i = 0; i < addresses.Length; i++)
+                FreeOne(addresses[i]);
         }
 
         private void FreeOne(ulong address)
@@ -257,24 +298,39 @@ namespace BuddyOS.Kernel.Shell
         {
             CommandLine options = CommandLine.Parse(_options.Raw);
             if (args.Count == 1)
-                options.OnlyTests = args[0];
-            TestResults results = SelfTests.Run(options, _scratch);
-            if (results.Passed + results.Failed + results.ExpectedFailures == 0)
             {
-                Console.Write("test: no self-test named ");
-                Console.WriteLine(args[0]);
+                if (!SelfTests.Exists(args[0]))
+                    throw new ArgumentException(string.Concat("NAME: no self-test named ", args[0], " (test lists them all on its plan line)"));
+                options.OnlyTests = args[0];
             }
+            SelfTests.Run(options, _scratch, _interrupted);
         }
 
         private void Bench(List<string> args)
         {
             bool emulated = Hypervisor.IsQemuTcg(Hypervisor.Vendor());
             if (_scratch != null)
+            {
                 Benchmark.Run(_scratch, emulated);
+                if (Interrupted("bench"))
+                    return;
+            }
             else
                 Console.WriteLine("bench: no scratch memory (see the boot report); the heap benchmark is skipped");
             CollectorBenchmark.Run(emulated);
         }
+
+        // Ctrl-C typed while a command ran: says so, for the command to stop.
+        private static bool Interrupted(string command)
+        {
+            if (!Console.InterruptRequested())
+                return false;
+            Console.Write(command);
+            Console.WriteLine(": stopped (Ctrl-C)");
+            return true;
+        }
+
+        private void Clear(List<string> args) => Console.Clear();
 
         private void Uptime(List<string> args)
         {
@@ -291,8 +347,21 @@ namespace BuddyOS.Kernel.Shell
         {
             ulong ms = Arguments.ParseNumber(args[0], "MS");
             if (ms > 600000)
-                throw new ArgumentOutOfRangeException("MS: at most 600000 (ten minutes)");
-            Pit.Sleep(ms);
+                throw new ArgumentOutOfRangeException(null, "MS: at most 600000 (ten minutes)");
+            // In slices, so a Ctrl-C ends it within one.
+            ulong start = Pit.UptimeMilliseconds;
+            while (Pit.UptimeMilliseconds - start < ms)
+            {
+                ulong left = ms - (Pit.UptimeMilliseconds - start);
+                Pit.Sleep(left < 20 ? left : 20);
+                if (Console.InterruptRequested())
+                {
+                    Console.Write("sleep: stopped (Ctrl-C) after ");
+                    Console.WriteDecimal(Pit.UptimeMilliseconds - start);
+                    Console.WriteLine(" ms");
+                    return;
+                }
+            }
             Console.Write("slept ");
             Console.WriteDecimal(ms);
             Console.WriteLine(" ms");
@@ -314,13 +383,14 @@ namespace BuddyOS.Kernel.Shell
         private void Reboot(List<string> args)
         {
             Console.WriteLine("rebooting");
+            QemuExit.Report(QemuExit.UserReboot);   // under QEMU: "stopped by the user"; elsewhere nothing listens
             Machine.Reboot();
         }
 
         private void Halt(List<string> args)
         {
-            Console.WriteLine("System halted.");
-            QemuExit.ExitAndHalt(_selfTestsPassed ? QemuExit.AllPassed : QemuExit.TestsFailed);
+            Console.WriteLine(_selfTestsPassed ? "System halted." : "System halted (the boot's self-tests had failed).");
+            QemuExit.ExitAndHalt(QemuExit.UserHalt);
         }
     }
 }

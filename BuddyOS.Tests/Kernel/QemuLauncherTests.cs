@@ -28,6 +28,23 @@ public sealed class QemuLauncherTests
         Assert.Contains("kernel panic", QemuLauncher.DescribeStatus(ReportProtocol.PanickedStatus));
         Assert.Contains("triple fault", QemuLauncher.DescribeStatus(0));
         Assert.Contains("killed", QemuLauncher.DescribeStatus(null));
+        Assert.Contains("stopped by the user", QemuLauncher.DescribeStatus(ReportProtocol.UserHaltStatus));
+        Assert.Contains("stopped by the user", QemuLauncher.DescribeStatus(ReportProtocol.UserRebootStatus));
+    }
+
+    [Fact]
+    public void A_shell_session_ends_normally_only_when_the_user_stopped_it()
+    {
+        Assert.Equal((true, "stopped by the user (halt)"), QemuLauncher.DescribeShellEnd(ReportProtocol.UserHaltStatus, null));
+        Assert.Equal((true, "stopped by the user (reboot)"), QemuLauncher.DescribeShellEnd(ReportProtocol.UserRebootStatus, "guest-reset"));
+        Assert.True(QemuLauncher.DescribeShellEnd(0, "host-qmp-quit").Normal);
+        var triple = QemuLauncher.DescribeShellEnd(0, "guest-reset");
+        Assert.False(triple.Normal);
+        Assert.Contains("triple fault", triple.Text);
+        Assert.False(QemuLauncher.DescribeShellEnd(0, null).Normal);
+        Assert.False(QemuLauncher.DescribeShellEnd(ReportProtocol.PanickedStatus, null).Normal);
+        Assert.Contains("kernel panic", QemuLauncher.DescribeShellEnd(ReportProtocol.PanickedStatus, null).Text);
+        Assert.Contains("-qmp", QemuLauncher.Arguments(new QemuOptions("x.iso") { QmpSocket = "/tmp/q.sock" }, ""));
     }
 
     [Fact]

@@ -107,4 +107,37 @@ public sealed partial class VmwareVmxTests
         Assert.Equal("UTF-8", d[".encoding"]);
         Assert.Equal(3, d.Count);
     }
+
+    [Fact]
+    public void Vmx_answers_VMwares_questions_itself()
+    {
+        var (d, text) = Load();
+        Check(d.TryGetValue("uuid.action", out var uuid) && uuid.Equals("create", StringComparison.OrdinalIgnoreCase),
+            "uuid.action = \"create\" (no \"moved or copied?\" question).", text);
+        Check(IsTrue(d, "msg.autoAnswer"), "msg.autoAnswer = \"TRUE\" (other dialogs take their default).", text);
+    }
+
+    /// <summary>The files VMware writes beside the .vmx (names from a Workstation VM folder) are ignored by git.</summary>
+    [Theory]
+    [InlineData("buddyos.nvram")]
+    [InlineData("vmware.log")]
+    [InlineData("vmware-0.log")]
+    [InlineData("buddyos-serial.log")]
+    [InlineData("buddyos.vmx.lck/M12345.lck")]
+    [InlineData("buddyos.vmsd")]
+    [InlineData("buddyos.vmxf")]
+    [InlineData("buddyos-1234.vmss")]
+    [InlineData("buddyos-1234.vmem")]
+    [InlineData("buddyos.vmx~")]
+    [InlineData("buddyos.scoreboard")]
+    public async Task Gitignore_covers_what_VMware_writes_next_to_the_vmx(string file)
+    {
+        var root = KernelFixture.FindRepoRoot();
+        if (!Directory.Exists(Path.Combine(root, ".git")) && !File.Exists(Path.Combine(root, ".git")))
+            throw new XunitException($"{root} is not a git checkout: cannot ask git what it ignores.");
+        var run = await ProcessRunner.RunAsync("git", new[] { "check-ignore", "--no-index", "-q", "iso/" + file }, root, TimeSpan.FromSeconds(30));
+        Assert.True(run.ExitCode == 0, $"git check-ignore iso/{file}: exit {run.ExitCode} (0 = ignored)\n{run.Output}");
+        var tracked = await ProcessRunner.RunAsync("git", new[] { "check-ignore", "--no-index", "-q", "iso/buddyos.vmx" }, root, TimeSpan.FromSeconds(30));
+        Assert.True(tracked.ExitCode == 1, "the .vmx itself must not be ignored");
+    }
 }

@@ -6,7 +6,7 @@
 // first: VarInt tryStart, VarInt (tryLength << 2 | kind), VarInt handler offset, then for a typed
 // catch an i32 relative pointer to the MethodTable, for a filter a VarInt filter offset.
 // Checked against ilc 10 output and dotnet/runtime (README "Exceptions" says which files).
-using Internal.Runtime;
+using BuddyOS.Kernel.Runtime;
 
 namespace BuddyOS.Kernel.Exceptions
 {

@@ -11,6 +11,7 @@
 using System;
 using System.Runtime;
 using System.Runtime.CompilerServices;
+using BuddyOS.Kernel.Runtime;
 
 namespace BuddyOS.Kernel.Exceptions
 {
@@ -60,7 +61,7 @@ namespace BuddyOS.Kernel.Exceptions
                 Panic.DispatcherFailure("`throw;` inside the exception dispatcher", null, site->Ip);
             if (InFlight == null)
                 Panic.Fail("exceptions: `throw;` with no exception being handled, at", site->Ip);
-            Dispatch(InFlight->Exception, site, Interrupts.Irq.Enabled, ExInfo.NoFault, 0);
+            Dispatch(InFlight->Exception, site, Interrupts.Irq.Enabled, ExInfo.NoFault, 0, rethrow: true);
         }
 
         // A CPU exception that .NET turns into an exception object (HardwareExceptions).
@@ -88,7 +89,7 @@ namespace BuddyOS.Kernel.Exceptions
             return null;
         }
 
-        private static void Dispatch(object exception, RegisterContext* site, bool enableInterrupts, ulong faultVector, ulong faultAddress)
+        private static void Dispatch(object exception, RegisterContext* site, bool enableInterrupts, ulong faultVector, ulong faultAddress, bool rethrow = false)
         {
             s_inDispatcher = true;
             ExInfo info = default;
@@ -110,6 +111,7 @@ namespace BuddyOS.Kernel.Exceptions
             for (bool more = frames.Init(&info.ThrowSite); more; more = frames.Next())
             {
                 FrameRecord* record = walked < RecordedFrames ? records + walked : &overflow;
+                AppendStackFrame(exception, frames.Context.Ip, walked == 0, rethrow);
                 walked++;
                 frames.Save(record);
                 if (FindHandler(&info, record, out catchIndex, out handler))
@@ -154,6 +156,23 @@ namespace BuddyOS.Kernel.Exceptions
             Panic.Fail("exceptions: the catch funclet call returned", handler);
         }
 
+        // Exception.StackTrace and ToString: CoreLib records each frame pass 1 walks through (its classlib function
+        // AppendExceptionStackFrame; flags: 1 = the first frame of this dispatch, which starts a new trace unless
+        // it is a rethrow; 2 = the first frame of a rethrow, which replaces the rethrowing frame's entry).
+        // The recording allocates, so it runs as funclets do: outside the dispatcher's own guard.
+        private const int ClasslibAppendExceptionStackFrame = 3;
+
+        private static void AppendStackFrame(object exception, ulong ip, bool firstFrame, bool rethrow)
+        {
+            nint append = Modules.ClasslibFunction(ClasslibAppendExceptionStackFrame);
+            if (append == 0 || !(exception is Exception))
+                return;
+            int flags = (firstFrame ? 1 : 0) | (firstFrame && rethrow ? 2 : 0);
+            s_inDispatcher = false;
+            ((delegate* unmanaged<nint, nint, int, void>)append)((nint)Allocation.AddressOf(exception), (nint)ip, flags);
+            s_inDispatcher = true;
+        }
+
         // Frames pass 1 keeps for pass 2 (104 bytes each on the stack); a deeper walk is done twice.
         private const int RecordedFrames = 16;
 
@@ -181,7 +200,7 @@ namespace BuddyOS.Kernel.Exceptions
                     continue;
                 bool takes;
                 if (clause.Kind == EhClauseKind.Typed)
-                    takes = TypeCast.IsInstanceOfException(clause.CatchType, info->Exception);
+                    takes = MethodTable.Of(info->Exception)->IsSameOrSubclassOf(clause.CatchType);
                 else
                     takes = RunFunclet(info, frame, EhClauseKind.Filter, clauses.Index, clauses.Address(clause.FilterOffset)) != 0;
                 if (takes)
