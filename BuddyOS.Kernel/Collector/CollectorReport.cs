@@ -7,33 +7,33 @@ namespace BuddyOS.Kernel
     {
         public static void PrintConfiguration()
         {
-            Console.Write("gc: ");
+            ConsoleDevice.Write("gc: ");
 #if KERNEL_HEAP_BUMP
-            Console.Write("no collector: ");
-            Console.WriteLine(Collector.Unsupported);
+            ConsoleDevice.Write("no collector: ");
+            ConsoleDevice.WriteLine(Collector.Unsupported);
 #else
             ulong heap = (ulong)(KernelHeap.Top - KernelHeap.Bottom);
             ulong bytes = (ulong)Collector.MetadataBytes;
-            Console.Write("mark-sweep collector, object and mark bits per ");
-            Console.WriteDecimal((ulong)ObjectMap.Granule);
-            Console.Write(" B + mark stack of ");
-            Console.WriteDecimal((ulong)Collector.MarkStackCapacity);
-            Console.Write(" entries = ");
-            Console.WriteDecimal(bytes);
-            Console.Write(" B (");
-            Console.WriteDecimal(bytes * (1024 * 1024) / heap);
-            Console.Write(" B per MiB of heap, ");
-            Console.WriteFraction(bytes * 100, heap);
-            Console.Write("%); ");
-            Console.WriteDecimal((ulong)Collector.FrozenObjects);
-            Console.Write(" frozen objects, none with references");
+            ConsoleDevice.Write("mark-sweep collector, object and mark bits per ");
+            ConsoleDevice.WriteDecimal((ulong)ObjectMap.Granule);
+            ConsoleDevice.Write(" B + mark stack of ");
+            ConsoleDevice.WriteDecimal((ulong)Collector.MarkStackCapacity);
+            ConsoleDevice.Write(" entries = ");
+            ConsoleDevice.WriteDecimal(bytes);
+            ConsoleDevice.Write(" B (");
+            ConsoleDevice.WriteDecimal(bytes * (1024 * 1024) / heap);
+            ConsoleDevice.Write(" B per MiB of heap, ");
+            ConsoleDevice.WriteFraction(bytes * 100, heap);
+            ConsoleDevice.Write("%); ");
+            ConsoleDevice.WriteDecimal((ulong)Collector.FrozenObjects);
+            ConsoleDevice.Write(" frozen objects, none with references");
             if (Collector.StressEvery != 0)
             {
-                Console.Write("; gc.stress: a collection every ");
-                Console.WriteDecimal(Collector.StressEvery);
-                Console.Write(" allocations");
+                ConsoleDevice.Write("; gc.stress: a collection every ");
+                ConsoleDevice.WriteDecimal(Collector.StressEvery);
+                ConsoleDevice.Write(" allocations");
             }
-            Console.WriteLine();
+            ConsoleDevice.WriteLine();
 #endif
         }
 
@@ -44,22 +44,22 @@ namespace BuddyOS.Kernel
         {
 #if !KERNEL_HEAP_BUMP
             bool emulated = Hypervisor.IsQemuTcg(Hypervisor.Vendor());
-            Console.Write("gc: ");
-            Console.WriteDecimal(Collector.Collections);
-            Console.Write(" collections, ");
-            Console.WriteDecimal(Collector.BytesReclaimed);
-            Console.Write(" bytes reclaimed (");
-            Console.WriteDecimal(Collector.ObjectsReclaimed);
-            Console.Write(" objects) of ");
-            Console.WriteDecimal(KernelHeap.ObjectBytesAllocated);
-            Console.Write(" bytes asked for, ");
-            Console.WriteDecimal(KernelHeap.ObjectBytesFreed);
-            Console.Write(" freed by hand, longest pause ");
-            Console.WriteDecimal(Collector.LongestPause);
-            Console.Write(emulated ? " emulated cycles (TCG)" : " cycles (TSC)");
-            Console.Write(", mark-stack overflows ");
-            Console.WriteDecimal(Collector.MarkStackOverflows);
-            Console.WriteLine();
+            ConsoleDevice.Write("gc: ");
+            ConsoleDevice.WriteDecimal(Collector.Collections);
+            ConsoleDevice.Write(" collections, ");
+            ConsoleDevice.WriteDecimal(Collector.BytesReclaimed);
+            ConsoleDevice.Write(" bytes reclaimed (");
+            ConsoleDevice.WriteDecimal(Collector.ObjectsReclaimed);
+            ConsoleDevice.Write(" objects) of ");
+            ConsoleDevice.WriteDecimal(KernelHeap.ObjectBytesAllocated);
+            ConsoleDevice.Write(" bytes asked for, ");
+            ConsoleDevice.WriteDecimal(KernelHeap.ObjectBytesFreed);
+            ConsoleDevice.Write(" freed by hand, longest pause ");
+            ConsoleDevice.WriteDecimal(Collector.LongestPause);
+            ConsoleDevice.Write(emulated ? " emulated cycles (TCG)" : " cycles (TSC)");
+            ConsoleDevice.Write(", mark-stack overflows ");
+            ConsoleDevice.WriteDecimal(Collector.MarkStackOverflows);
+            ConsoleDevice.WriteLine();
 #endif
         }
     }

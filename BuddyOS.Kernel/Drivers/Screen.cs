@@ -1,4 +1,4 @@
-// The screen the kernel's text goes to (COM1 mirrors all of it, in Kernel/Console.cs): VGA text mode when the
+// The screen the kernel's text goes to (COM1 mirrors all of it, in Kernel/ConsoleDevice.cs): VGA text mode when the
 // loader left the machine in it (BIOS), the framebuffer console when it set a graphics mode (UEFI). Both are a
 // Terminal/TextGrid underneath, so they draw the same report and shell the same way.
 namespace BuddyOS.Kernel.Drivers
@@ -54,37 +54,37 @@ namespace BuddyOS.Kernel.Drivers
         // One line for the boot report: which screen, its size.
         public static void PrintReport()
         {
-            Console.Write("screen: ");
+            ConsoleDevice.Write("screen: ");
             if (s_kind == Kind.VgaText)
             {
-                Console.WriteLine("VGA text mode, 80x25");
+                ConsoleDevice.WriteLine("VGA text mode, 80x25");
                 return;
             }
-            Console.Write("framebuffer ");
+            ConsoleDevice.Write("framebuffer ");
             WriteSize(s_fb.Width, s_fb.Height);
-            Console.Write('x');
-            Console.WriteDecimal((ulong)s_fb.BitsPerPixel);
-            Console.Write(" at ");
-            Console.WriteHex(s_fb.Address, 8);
+            ConsoleDevice.Write('x');
+            ConsoleDevice.WriteDecimal((ulong)s_fb.BitsPerPixel);
+            ConsoleDevice.Write(" at ");
+            ConsoleDevice.WriteHex(s_fb.Address, 8);
             if (s_kind == Kind.None)
             {
-                Console.Write(": no console on it (");
-                Console.Write(FramebufferConsole.Describe(s_why));
-                Console.WriteLine("), COM1 only");
+                ConsoleDevice.Write(": no console on it (");
+                ConsoleDevice.Write(FramebufferConsole.Describe(s_why));
+                ConsoleDevice.WriteLine("), COM1 only");
                 return;
             }
-            Console.Write(", ");
+            ConsoleDevice.Write(", ");
             WriteSize((uint)FramebufferConsole.Columns, (uint)FramebufferConsole.Rows);
-            Console.Write(" text in an ");
+            ConsoleDevice.Write(" text in an ");
             WriteSize((uint)FramebufferConsole.Font.Width, (uint)FramebufferConsole.Font.Height);
-            Console.WriteLine(" PSF font (console-setup's Lat15-VGA16)");
+            ConsoleDevice.WriteLine(" PSF font (console-setup's Lat15-VGA16)");
         }
 
         private static void WriteSize(uint width, uint height)
         {
-            Console.WriteDecimal((ulong)width);
-            Console.Write('x');
-            Console.WriteDecimal((ulong)height);
+            ConsoleDevice.WriteDecimal((ulong)width);
+            ConsoleDevice.Write('x');
+            ConsoleDevice.WriteDecimal((ulong)height);
         }
     }
 }

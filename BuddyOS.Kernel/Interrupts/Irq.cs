@@ -75,20 +75,20 @@ namespace BuddyOS.Kernel.Interrupts
         // The counters since boot, one line (the boot report prints it after the self-tests).
         public static void PrintCounters()
         {
-            Console.Write(BuddyOS.Protocol.ReportProtocol.Interrupts);
-            Console.Write(" PIC IRQ 0-15 at vectors 32-47, PIT at ");
-            Console.WriteDecimal((ulong)Pit.Hz);
-            Console.Write(" Hz; ");
-            Console.WriteDecimal(s_timerCount);
-            Console.Write(" timer, ");
-            Console.WriteDecimal(s_keyboardCount);
-            Console.Write(" keyboard, ");
-            Console.WriteDecimal(s_serialCount);
-            Console.Write(" serial, ");
-            Console.WriteDecimal(s_spuriousCount);
-            Console.Write(" spurious; ");
-            Console.WriteDecimal(Keyboard8042.Dropped + Serial.Dropped);
-            Console.WriteLine(" input bytes dropped (rings full)");
+            ConsoleDevice.Write(BuddyOS.Protocol.ReportProtocol.Interrupts);
+            ConsoleDevice.Write(" PIC IRQ 0-15 at vectors 32-47, PIT at ");
+            ConsoleDevice.WriteDecimal((ulong)Pit.Hz);
+            ConsoleDevice.Write(" Hz; ");
+            ConsoleDevice.WriteDecimal(s_timerCount);
+            ConsoleDevice.Write(" timer, ");
+            ConsoleDevice.WriteDecimal(s_keyboardCount);
+            ConsoleDevice.Write(" keyboard, ");
+            ConsoleDevice.WriteDecimal(s_serialCount);
+            ConsoleDevice.Write(" serial, ");
+            ConsoleDevice.WriteDecimal(s_spuriousCount);
+            ConsoleDevice.Write(" spurious; ");
+            ConsoleDevice.WriteDecimal(Keyboard8042.Dropped + Serial.Dropped);
+            ConsoleDevice.WriteLine(" input bytes dropped (rings full)");
             Pit.PrintLatency();
         }
 

@@ -56,13 +56,13 @@ namespace BuddyOS.Kernel.Interrupts
         // "timer latency: mean N us, max M us over K ticks", from the PIT's own count (838 ns per count).
         public static void PrintLatency()
         {
-            Console.Write("timer latency (PIT count at handler entry): mean ");
-            Console.WriteDecimal(s_latencySamples == 0 ? 0 : s_latencySumCounts * 1000000UL / InputHz / s_latencySamples);
-            Console.Write(" us, max ");
-            Console.WriteDecimal(s_latencyMaxCounts * 1000000UL / InputHz);
-            Console.Write(" us over ");
-            Console.WriteDecimal(s_latencySamples);
-            Console.WriteLine(" ticks");
+            ConsoleDevice.Write("timer latency (PIT count at handler entry): mean ");
+            ConsoleDevice.WriteDecimal(s_latencySamples == 0 ? 0 : s_latencySumCounts * 1000000UL / InputHz / s_latencySamples);
+            ConsoleDevice.Write(" us, max ");
+            ConsoleDevice.WriteDecimal(s_latencyMaxCounts * 1000000UL / InputHz);
+            ConsoleDevice.Write(" us over ");
+            ConsoleDevice.WriteDecimal(s_latencySamples);
+            ConsoleDevice.WriteLine(" ticks");
         }
 
         public static ulong UptimeMilliseconds

@@ -36,12 +36,12 @@ namespace BuddyOS.Kernel
             BumpHeap.TryCreate(scratch, ScratchHeap.Size, s_bumpMetadata, BumpHeap.MetadataBytes(), out BumpHeap bump);
             Result p = Measure(ref bump, blocks);
 
-            Console.Write("bench: ");
-            Console.WriteDecimal((ulong)Operations);
-            Console.Write(" x ");
-            Console.WriteDecimal((ulong)BlockSize);
-            Console.Write(" B, ");
-            Console.WriteLine(unit);
+            ConsoleDevice.Write("bench: ");
+            ConsoleDevice.WriteDecimal((ulong)Operations);
+            ConsoleDevice.Write(" x ");
+            ConsoleDevice.WriteDecimal((ulong)BlockSize);
+            ConsoleDevice.Write(" B, ");
+            ConsoleDevice.WriteLine(unit);
             WriteLine("bench: buddy+slabs alloc ", c.AllocateCycles, " free ", c.FreeCycles);
             WriteLine("bench: pure buddy  alloc ", b.AllocateCycles, " free ", b.FreeCycles);
             WriteLine("bench: bump        alloc ", p.AllocateCycles, " free ", p.FreeCycles);
@@ -70,21 +70,21 @@ namespace BuddyOS.Kernel
 
         private static void WriteRatio(string label, Result heap, Result bump, string note)
         {
-            Console.Write(label);
-            Console.WriteFraction(heap.AllocateCycles, bump.AllocateCycles);
-            Console.Write("x, free ");
-            Console.WriteFraction(heap.FreeCycles, bump.FreeCycles);
-            Console.Write("x");
-            Console.WriteLine(note);
+            ConsoleDevice.Write(label);
+            ConsoleDevice.WriteFraction(heap.AllocateCycles, bump.AllocateCycles);
+            ConsoleDevice.Write("x, free ");
+            ConsoleDevice.WriteFraction(heap.FreeCycles, bump.FreeCycles);
+            ConsoleDevice.Write("x");
+            ConsoleDevice.WriteLine(note);
         }
 
         private static void WriteLine(string a, ulong allocate, string b, ulong free)
         {
-            Console.Write(a);
-            Console.WriteDecimal(allocate);
-            Console.Write(b);
-            Console.WriteDecimal(free);
-            Console.WriteLine(" per operation");
+            ConsoleDevice.Write(a);
+            ConsoleDevice.WriteDecimal(allocate);
+            ConsoleDevice.Write(b);
+            ConsoleDevice.WriteDecimal(free);
+            ConsoleDevice.WriteLine(" per operation");
         }
     }
 }

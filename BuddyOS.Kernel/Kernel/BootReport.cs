@@ -13,31 +13,31 @@ namespace BuddyOS.Kernel
 
         public static void Print(CommandLine options, string hypervisor)
         {
-            Console.Write("cmdline: \"");
-            Console.Write(options.Raw);
-            Console.WriteLine("\"");
-            Console.Write("cpu: ");
-            Console.WriteLine(hypervisor.Length == 0 ? "no hypervisor reported" : string.Concat("hypervisor \"", hypervisor, "\""));
-            Console.Write("heap: ");
-            Console.Write(KernelHeap.Kind);
-            Console.Write(" heap at ");
-            Console.WriteHex((ulong)KernelHeap.Bottom, 10);
-            Console.Write("..");
-            Console.WriteHex((ulong)KernelHeap.Top, 10);
-            Console.Write(" = HEAP_BOTTOM=");
-            Console.WriteHex((ulong)HeapBottomPhysical(), 8);
-            Console.Write(" HEAP_TOP=");
-            Console.WriteHex((ulong)HeapBottomPhysical() + (ulong)(KernelHeap.Top - KernelHeap.Bottom), 8);
-            Console.Write(" in .bss (");
-            Console.WriteDecimal((ulong)(KernelHeap.Top - KernelHeap.Bottom) / 1024);
-            Console.Write(" KiB), metadata ");
-            Console.WriteDecimal((ulong)KernelHeap.MetadataBytes);
-            Console.WriteLine(" bytes");
+            ConsoleDevice.Write("cmdline: \"");
+            ConsoleDevice.Write(options.Raw);
+            ConsoleDevice.WriteLine("\"");
+            ConsoleDevice.Write("cpu: ");
+            ConsoleDevice.WriteLine(hypervisor.Length == 0 ? "no hypervisor reported" : string.Concat("hypervisor \"", hypervisor, "\""));
+            ConsoleDevice.Write("heap: ");
+            ConsoleDevice.Write(KernelHeap.Kind);
+            ConsoleDevice.Write(" heap at ");
+            ConsoleDevice.WriteHex((ulong)KernelHeap.Bottom, 10);
+            ConsoleDevice.Write("..");
+            ConsoleDevice.WriteHex((ulong)KernelHeap.Top, 10);
+            ConsoleDevice.Write(" = HEAP_BOTTOM=");
+            ConsoleDevice.WriteHex((ulong)HeapBottomPhysical(), 8);
+            ConsoleDevice.Write(" HEAP_TOP=");
+            ConsoleDevice.WriteHex((ulong)HeapBottomPhysical() + (ulong)(KernelHeap.Top - KernelHeap.Bottom), 8);
+            ConsoleDevice.Write(" in .bss (");
+            ConsoleDevice.WriteDecimal((ulong)(KernelHeap.Top - KernelHeap.Bottom) / 1024);
+            ConsoleDevice.Write(" KiB), metadata ");
+            ConsoleDevice.WriteDecimal((ulong)KernelHeap.MetadataBytes);
+            ConsoleDevice.WriteLine(" bytes");
 
             object first = 42;   // the report's "first allocation": a boxed int
-            Console.Write("first allocation: boxed int at ");
-            Console.WriteHex((ulong)Runtime.Allocation.AddressOf(first), 10);
-            Console.WriteLine();
+            ConsoleDevice.Write("first allocation: boxed int at ");
+            ConsoleDevice.WriteHex((ulong)Runtime.Allocation.AddressOf(first), 10);
+            ConsoleDevice.WriteLine();
             PrintStatistics(KernelHeap.Statistics);
 #if !KERNEL_HEAP_BUMP
             PrintFreeBlocks(ref KernelHeap.Heap);
@@ -46,50 +46,50 @@ namespace BuddyOS.Kernel
 
         public static void PrintStatistics(HeapStatistics s)
         {
-            Console.Write("heap stats: requested ");
-            Console.WriteDecimal((ulong)s.RequestedBytes);
-            Console.Write(" B, held ");
-            Console.WriteDecimal((ulong)s.HeldBytes);
-            Console.Write(" B, free ");
-            Console.WriteDecimal((ulong)s.FreeBytes);
-            Console.Write(" B, largest free block ");
-            Console.WriteDecimal((ulong)s.LargestFreeBlock);
-            Console.Write(" B, live blocks ");
-            Console.WriteDecimal(s.LiveBlocks);
-            Console.WriteLine();
+            ConsoleDevice.Write("heap stats: requested ");
+            ConsoleDevice.WriteDecimal((ulong)s.RequestedBytes);
+            ConsoleDevice.Write(" B, held ");
+            ConsoleDevice.WriteDecimal((ulong)s.HeldBytes);
+            ConsoleDevice.Write(" B, free ");
+            ConsoleDevice.WriteDecimal((ulong)s.FreeBytes);
+            ConsoleDevice.Write(" B, largest free block ");
+            ConsoleDevice.WriteDecimal((ulong)s.LargestFreeBlock);
+            ConsoleDevice.Write(" B, live blocks ");
+            ConsoleDevice.WriteDecimal(s.LiveBlocks);
+            ConsoleDevice.WriteLine();
         }
 
         public static void PrintFreeBlocks(ref BuddyHeap heap)
         {
-            Console.Write("free blocks per order (block size):");
+            ConsoleDevice.Write("free blocks per order (block size):");
             for (int order = 0; order < heap.Orders; order++)
             {
                 nuint count = heap.FreeBlockCount(order);
                 if (count == 0)
                     continue;
-                Console.Write(" ");
+                ConsoleDevice.Write(" ");
                 WriteSize((ulong)heap.BlockSize(order));
-                Console.Write("x");
-                Console.WriteDecimal((ulong)count);
+                ConsoleDevice.Write("x");
+                ConsoleDevice.WriteDecimal((ulong)count);
             }
-            Console.WriteLine();
+            ConsoleDevice.WriteLine();
         }
 
         public static void WriteSize(ulong bytes)
         {
             if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0)
             {
-                Console.WriteDecimal(bytes / (1024 * 1024));
-                Console.Write("M");
+                ConsoleDevice.WriteDecimal(bytes / (1024 * 1024));
+                ConsoleDevice.Write("M");
             }
             else if (bytes >= 1024 && bytes % 1024 == 0)
             {
-                Console.WriteDecimal(bytes / 1024);
-                Console.Write("K");
+                ConsoleDevice.WriteDecimal(bytes / 1024);
+                ConsoleDevice.Write("K");
             }
             else
             {
-                Console.WriteDecimal(bytes);
+                ConsoleDevice.WriteDecimal(bytes);
             }
         }
     }

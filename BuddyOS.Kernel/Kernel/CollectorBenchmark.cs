@@ -43,21 +43,21 @@ namespace BuddyOS.Kernel
             }
             collections = (GC.CollectionCount(0) - collections - 2 * Trials) / Trials;   // per collector trial, less the GC.Collect()s between trials
 
-            Console.Write("bench: gc throughput, ");
-            Console.WriteDecimal((ulong)Objects);
-            Console.Write(" x 24 B objects: explicit free ");
-            Console.WriteDecimal(explicitCycles / Objects);
-            Console.Write(", collector ");
-            Console.WriteDecimal(collectedCycles / Objects);
-            Console.Write(" per object (best of 3; ");
-            Console.WriteDecimal((ulong)collections);
-            Console.Write(" collections a trial);");
-            Console.WriteLine(unit);
-            Console.Write("bench: collector/explicit speed ");
-            Console.WriteFraction(explicitCycles, collectedCycles);
-            Console.WriteLine("x (target >= 0.80x)");
+            ConsoleDevice.Write("bench: gc throughput, ");
+            ConsoleDevice.WriteDecimal((ulong)Objects);
+            ConsoleDevice.Write(" x 24 B objects: explicit free ");
+            ConsoleDevice.WriteDecimal(explicitCycles / Objects);
+            ConsoleDevice.Write(", collector ");
+            ConsoleDevice.WriteDecimal(collectedCycles / Objects);
+            ConsoleDevice.Write(" per object (best of 3; ");
+            ConsoleDevice.WriteDecimal((ulong)collections);
+            ConsoleDevice.Write(" collections a trial);");
+            ConsoleDevice.WriteLine(unit);
+            ConsoleDevice.Write("bench: collector/explicit speed ");
+            ConsoleDevice.WriteFraction(explicitCycles, collectedCycles);
+            ConsoleDevice.WriteLine("x (target >= 0.80x)");
             if (Collector.StressEvery != 0)
-                Console.WriteLine("bench: gc.stress is on: the collector's figures include its forced collections");
+                ConsoleDevice.WriteLine("bench: gc.stress is on: the collector's figures include its forced collections");
 
             GC.Collect();
             int nodes = (int)(((ulong)KernelHeap.Statistics.FreeBytes - (512UL << 10)) / 32);
@@ -75,23 +75,23 @@ namespace BuddyOS.Kernel
                 allocationCycles = Min(allocationCycles, allocation);
                 GC.Collect();
             }
-            Console.Write("bench: gc pause, heap full of ");
-            Console.WriteDecimal((ulong)nodes);
-            Console.Write(" live 24 B objects (best of 3): collection ");
-            Console.WriteDecimal(pause);
-            Console.Write(", allocating them ");
-            Console.WriteDecimal(allocationCycles);
-            Console.Write(";");
-            Console.WriteLine(unit);
-            Console.Write("bench: pause/allocation ");
-            Console.WriteFraction(pause, allocationCycles);
-            Console.Write("x (target <= 1.00x); of the pause, conservative stack scan ");
-            Console.WriteDecimal(scan);
-            Console.Write(" cycles for ");
-            Console.WriteDecimal(words);
-            Console.Write(" words, sweep ");
-            Console.WriteDecimal(sweep);
-            Console.WriteLine(" cycles");
+            ConsoleDevice.Write("bench: gc pause, heap full of ");
+            ConsoleDevice.WriteDecimal((ulong)nodes);
+            ConsoleDevice.Write(" live 24 B objects (best of 3): collection ");
+            ConsoleDevice.WriteDecimal(pause);
+            ConsoleDevice.Write(", allocating them ");
+            ConsoleDevice.WriteDecimal(allocationCycles);
+            ConsoleDevice.Write(";");
+            ConsoleDevice.WriteLine(unit);
+            ConsoleDevice.Write("bench: pause/allocation ");
+            ConsoleDevice.WriteFraction(pause, allocationCycles);
+            ConsoleDevice.Write("x (target <= 1.00x); of the pause, conservative stack scan ");
+            ConsoleDevice.WriteDecimal(scan);
+            ConsoleDevice.Write(" cycles for ");
+            ConsoleDevice.WriteDecimal(words);
+            ConsoleDevice.Write(" words, sweep ");
+            ConsoleDevice.WriteDecimal(sweep);
+            ConsoleDevice.WriteLine(" cycles");
             GC.Collect();
 #endif
         }

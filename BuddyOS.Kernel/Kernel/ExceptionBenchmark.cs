@@ -20,18 +20,18 @@ namespace BuddyOS.Kernel
             ulong ten = PerThrow(10);
             ulong withTry = PerCall(true);
             ulong withoutTry = PerCall(false);
-            Console.Write("bench: exceptions, ");
-            Console.WriteLine(unit);
-            Console.Write("bench: throw caught 1 frame up ");
-            Console.WriteDecimal(one);
-            Console.Write(", 10 frames up ");
-            Console.WriteDecimal(ten);
-            Console.WriteLine(" per throw");
-            Console.Write("bench: call with try, nothing thrown ");
-            Console.WriteDecimal(withTry);
-            Console.Write(", without try ");
-            Console.WriteDecimal(withoutTry);
-            Console.WriteLine(" per call");
+            ConsoleDevice.Write("bench: exceptions, ");
+            ConsoleDevice.WriteLine(unit);
+            ConsoleDevice.Write("bench: throw caught 1 frame up ");
+            ConsoleDevice.WriteDecimal(one);
+            ConsoleDevice.Write(", 10 frames up ");
+            ConsoleDevice.WriteDecimal(ten);
+            ConsoleDevice.WriteLine(" per throw");
+            ConsoleDevice.Write("bench: call with try, nothing thrown ");
+            ConsoleDevice.WriteDecimal(withTry);
+            ConsoleDevice.Write(", without try ");
+            ConsoleDevice.WriteDecimal(withoutTry);
+            ConsoleDevice.WriteLine(" per call");
         }
 
         private static ulong PerThrow(int depth)
@@ -72,7 +72,7 @@ namespace BuddyOS.Kernel
                 sum += withTry ? GuardedLeaf(i) : UnguardedLeaf(i);
             ulong end = Machine.Rdtsc();
             if (sum == int.MinValue)
-                Console.WriteLine("");   // keeps the loop's result alive
+                ConsoleDevice.WriteLine("");   // keeps the loop's result alive
             return (end - start) / Calls;
         }
 

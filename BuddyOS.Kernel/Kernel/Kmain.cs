@@ -17,8 +17,8 @@ namespace BuddyOS.Kernel
         {
             Serial.Initialize();
             Drivers.Screen.Initialize(multibootInfo);
-            Console.Write(ReportProtocol.KernelUp);
-            Console.WriteLine(" (x86-64 long mode, C# compiled by NativeAOT ilc)");
+            ConsoleDevice.Write(ReportProtocol.KernelUp);
+            ConsoleDevice.WriteLine(" (x86-64 long mode, C# compiled by NativeAOT ilc)");
 
             KernelHeap.Initialize(heapBottom, heapTop, metadata, metadataEnd);
             Collector.Initialize();   // the object map, before the first object
@@ -34,7 +34,7 @@ namespace BuddyOS.Kernel
             // From here on the timer, the keyboard and COM1 interrupt whatever runs, self-tests included.
             Interrupts.Irq.Initialize(options.TimerHz);
             if (options.HeapChecks && KernelHeap.EnableChecks() != BuddyOS.Heap.HeapStatus.Ok)
-                Console.WriteLine("heap.checks=on: this kernel has no heap debug checks");
+                ConsoleDevice.WriteLine("heap.checks=on: this kernel has no heap debug checks");
             string hypervisor = Hypervisor.Vendor();
             BootReport.Print(options, hypervisor);
             Runtime.RuntimeReport.PrintStartup(staticBases);
@@ -44,14 +44,14 @@ namespace BuddyOS.Kernel
             // A second 4 MiB, for the tests that need a heap of their own and for the benchmark, comes from
             // the boot memory map rather than .bss: the image stays small enough for every firmware to load.
             byte* scratch = PhysicalMemory.Take(ScratchHeap.Size, ScratchHeap.Size);
-            Console.Write("scratch: ");
+            ConsoleDevice.Write("scratch: ");
             if (scratch == null)
-                Console.WriteLine("no free 4 MiB in the memory map: the tests that need it will fail");
+                ConsoleDevice.WriteLine("no free 4 MiB in the memory map: the tests that need it will fail");
             else
             {
-                Console.Write("4 MiB of RAM from the memory map at ");
-                Console.WriteHex((ulong)scratch, 8);
-                Console.WriteLine();
+                ConsoleDevice.Write("4 MiB of RAM from the memory map at ");
+                ConsoleDevice.WriteHex((ulong)scratch, 8);
+                ConsoleDevice.WriteLine();
             }
 
             Exceptions.ExceptionReport.Print();
@@ -70,12 +70,12 @@ namespace BuddyOS.Kernel
                 CrashInsideInterruptHandler();
             else if (options.Crash == "triple_fault")
             {
-                Console.WriteLine("crash=triple_fault: loading an empty IDT and raising int3");
+                ConsoleDevice.WriteLine("crash=triple_fault: loading an empty IDT and raising int3");
                 Machine.TripleFault();
             }
             else if (options.Crash == "hang")
             {
-                Console.WriteLine("crash=hang: spinning forever with interrupts off");
+                ConsoleDevice.WriteLine("crash=hang: spinning forever with interrupts off");
                 Machine.SpinForever();
             }
 
@@ -89,9 +89,9 @@ namespace BuddyOS.Kernel
             Interrupts.Irq.PrintCounters();
 
             bool success = results.Failed == 0 && results.Passed > 0;
-            Console.SetColor(success ? Drivers.VgaText.Green : Drivers.VgaText.Red);
-            Console.WriteLine(success ? "BuddyOS: all self-tests passed" : "BuddyOS: SELF-TESTS FAILED");
-            Console.ResetColor();
+            ConsoleDevice.SetColor(success ? Drivers.VgaText.Green : Drivers.VgaText.Red);
+            ConsoleDevice.WriteLine(success ? "BuddyOS: all self-tests passed" : "BuddyOS: SELF-TESTS FAILED");
+            ConsoleDevice.ResetColor();
             // Under QEMU the host reads the report and the exit status; anywhere else a person is watching.
             if (options.Shell || !Hypervisor.IsQemu(hypervisor))
                 new Shell.ShellKernel(options, scratch, success).Start();
@@ -101,7 +101,7 @@ namespace BuddyOS.Kernel
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         private static void CrashInsideInterruptHandler()
         {
-            Console.WriteLine("crash=irq: the next timer interrupt faults inside its handler");
+            ConsoleDevice.WriteLine("crash=irq: the next timer interrupt faults inside its handler");
             Interrupts.Irq.InjectTimerFault();
             while (true)
                 Interrupts.Pit.Sleep(1000);
@@ -112,7 +112,7 @@ namespace BuddyOS.Kernel
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         private static void CrashWithOutOfMemory()
         {
-            Console.WriteLine("crash=oom: keeping 64 KiB arrays reachable until the heap is full");
+            ConsoleDevice.WriteLine("crash=oom: keeping 64 KiB arrays reachable until the heap is full");
             System.Collections.Generic.List<byte[]> kept = new System.Collections.Generic.List<byte[]>();
             while (true)
                 kept.Add(new byte[64 * 1024]);
@@ -121,14 +121,14 @@ namespace BuddyOS.Kernel
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         private static void CrashWithUnhandledException()
         {
-            Console.WriteLine("crash=unhandled: throwing an exception nothing catches");
+            ConsoleDevice.WriteLine("crash=unhandled: throwing an exception nothing catches");
             throw new System.InvalidOperationException("crash=unhandled asked for an exception nothing catches");
         }
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         private static void CrashInsideDispatcher()
         {
-            Console.WriteLine("crash=dispatcher: the dispatcher faults in its first pass");
+            ConsoleDevice.WriteLine("crash=dispatcher: the dispatcher faults in its first pass");
             Exceptions.ExceptionDispatcher.InjectFault = true;
             try
             {
@@ -136,7 +136,7 @@ namespace BuddyOS.Kernel
             }
             catch (System.InvalidOperationException)
             {
-                Console.WriteLine("crash=dispatcher: caught, which it must not be");
+                ConsoleDevice.WriteLine("crash=dispatcher: caught, which it must not be");
             }
         }
 
@@ -149,10 +149,10 @@ namespace BuddyOS.Kernel
             int[] victim = new int[16];
             int[] neighbour = new int[16];
             KernelHeap.Free(victim);
-            Console.WriteLine("crash=use_after_free: writing to a freed array, then allocating one of its size");
+            ConsoleDevice.WriteLine("crash=use_after_free: writing to a freed array, then allocating one of its size");
             victim[8] = 0x1234;   // the array's memory is free now
             int[] next = new int[16];
-            Console.WriteLine(Runtime.Allocation.AddressOf(next) == Runtime.Allocation.AddressOf(victim)
+            ConsoleDevice.WriteLine(Runtime.Allocation.AddressOf(next) == Runtime.Allocation.AddressOf(victim)
                 ? "crash=use_after_free: not caught (heap.checks is off): the new array is the freed one"
                 : "crash=use_after_free: the heap did not reuse the freed block; nothing to show");
             KernelHeap.Free(next);
@@ -162,9 +162,9 @@ namespace BuddyOS.Kernel
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         private static void CrashWithNullDereference()
         {
-            Console.WriteLine("crash=null: reading address 0");
+            ConsoleDevice.WriteLine("crash=null: reading address 0");
             int* nowhere = null;
-            Console.WriteDecimal((long)*nowhere);   // page 0 is unmapped: #PF
+            ConsoleDevice.WriteDecimal((long)*nowhere);   // page 0 is unmapped: #PF
         }
     }
 }

@@ -33,26 +33,26 @@ namespace BuddyOS.Kernel
                 QemuExit.ExitAndHalt(QemuExit.Panicked);
             }
             s_panicking = true;
-            Console.WriteLine();
-            Console.SetColor(VgaText.WhiteOnRed);
-            Console.Write("*** KERNEL PANIC: ");
-            Console.Write(headline);
-            Console.WriteLine(" ***");
-            Console.ResetColor();
+            ConsoleDevice.WriteLine();
+            ConsoleDevice.SetColor(VgaText.WhiteOnRed);
+            ConsoleDevice.Write("*** KERNEL PANIC: ");
+            ConsoleDevice.Write(headline);
+            ConsoleDevice.WriteLine(" ***");
+            ConsoleDevice.ResetColor();
         }
 
         private static void End()
         {
-            Console.WriteLine("System halted.");
+            ConsoleDevice.WriteLine("System halted.");
             QemuExit.ExitAndHalt(QemuExit.Panicked);
         }
 
         public static void Fail(string what, ulong value)
         {
             Begin(what);
-            Console.Write("value: ");
-            Console.WriteHex(value);
-            Console.WriteLine();
+            ConsoleDevice.Write("value: ");
+            ConsoleDevice.WriteHex(value);
+            ConsoleDevice.WriteLine();
             End();
         }
 
@@ -60,23 +60,23 @@ namespace BuddyOS.Kernel
         public static void OutOfMemory(ulong size, ulong alignment, string status, bool collected)
         {
             Begin("out of memory");
-            Console.Write("allocation of ");
-            Console.WriteDecimal(size);
-            Console.Write(" bytes, alignment ");
-            Console.WriteDecimal(alignment);
-            Console.Write(", failed: ");
-            Console.WriteLine(status);
+            ConsoleDevice.Write("allocation of ");
+            ConsoleDevice.WriteDecimal(size);
+            ConsoleDevice.Write(" bytes, alignment ");
+            ConsoleDevice.WriteDecimal(alignment);
+            ConsoleDevice.Write(", failed: ");
+            ConsoleDevice.WriteLine(status);
             if (collected)
             {
-                Console.Write("the collection before the last try freed ");
-                Console.WriteDecimal(BuddyOS.Kernel.GarbageCollection.Collector.LastBytesReclaimed);
-                Console.Write(" bytes (");
-                Console.WriteDecimal(BuddyOS.Kernel.GarbageCollection.Collector.LastObjectsReclaimed);
-                Console.Write(" objects); the heap holds ");
-                Console.WriteDecimal((ulong)KernelHeap.Statistics.HeldBytes);
-                Console.Write(" bytes, largest free block ");
-                Console.WriteDecimal((ulong)KernelHeap.Statistics.LargestFreeBlock);
-                Console.WriteLine(" bytes");
+                ConsoleDevice.Write("the collection before the last try freed ");
+                ConsoleDevice.WriteDecimal(BuddyOS.Kernel.GarbageCollection.Collector.LastBytesReclaimed);
+                ConsoleDevice.Write(" bytes (");
+                ConsoleDevice.WriteDecimal(BuddyOS.Kernel.GarbageCollection.Collector.LastObjectsReclaimed);
+                ConsoleDevice.Write(" objects); the heap holds ");
+                ConsoleDevice.WriteDecimal((ulong)KernelHeap.Statistics.HeldBytes);
+                ConsoleDevice.Write(" bytes, largest free block ");
+                ConsoleDevice.WriteDecimal((ulong)KernelHeap.Statistics.LargestFreeBlock);
+                ConsoleDevice.WriteLine(" bytes");
             }
             End();
         }
@@ -88,17 +88,17 @@ namespace BuddyOS.Kernel
             WriteException(info->Exception);
             if (info->FaultVector != ExInfo.NoFault)
             {
-                Console.Write("cause:     CPU exception ");
-                Console.Write(VectorName(info->FaultVector));
+                ConsoleDevice.Write("cause:     CPU exception ");
+                ConsoleDevice.Write(VectorName(info->FaultVector));
                 if (info->FaultVector == 14)
                 {
-                    Console.Write(" at address ");
-                    Console.WriteHex(info->FaultAddress);
+                    ConsoleDevice.Write(" at address ");
+                    ConsoleDevice.WriteHex(info->FaultAddress);
                 }
-                Console.WriteLine();
+                ConsoleDevice.WriteLine();
             }
-            Console.Write("search:    ");
-            Console.WriteLine(why);
+            ConsoleDevice.Write("search:    ");
+            ConsoleDevice.WriteLine(why);
             WriteStackTrace(&info->ThrowSite);
             End();
         }
@@ -107,29 +107,29 @@ namespace BuddyOS.Kernel
         public static void DispatcherFailure(string what, object exception, ulong ip)
         {
             Begin("fault inside the exception dispatcher");
-            Console.WriteLine(what);
+            ConsoleDevice.WriteLine(what);
             if (exception != null)
                 WriteException(exception);
-            Console.Write("at: ");
-            Console.WriteHex(ip);
-            Console.Write(" ");
+            ConsoleDevice.Write("at: ");
+            ConsoleDevice.WriteHex(ip);
+            ConsoleDevice.Write(" ");
             SymbolTable.WriteName(ip - 1, ip);
-            Console.WriteLine();
+            ConsoleDevice.WriteLine();
             End();
         }
 
         private static void WriteException(object exception)
         {
             Exception e = exception as Exception;
-            Console.Write("exception: ");
+            ConsoleDevice.Write("exception: ");
             if ((object)e == null)
-                Console.WriteLine("(an object that is not a System.Exception)");
+                ConsoleDevice.WriteLine("(an object that is not a System.Exception)");
             else
                 WriteTypeName(e);
             if ((object)e != null)
             {
-                Console.Write("message:   ");
-                Console.WriteLine(e.Message);
+                ConsoleDevice.Write("message:   ");
+                ConsoleDevice.WriteLine(e.Message);
             }
         }
 
@@ -138,40 +138,40 @@ namespace BuddyOS.Kernel
         {
             try
             {
-                Console.WriteLine(obj.GetType().FullName);
+                ConsoleDevice.WriteLine(obj.GetType().FullName);
             }
             catch
             {
-                Console.Write("(type name unavailable) MethodTable ");
-                Console.WriteHex((ulong)MethodTable.Of(obj));
-                Console.WriteLine();
+                ConsoleDevice.Write("(type name unavailable) MethodTable ");
+                ConsoleDevice.WriteHex((ulong)MethodTable.Of(obj));
+                ConsoleDevice.WriteLine();
             }
         }
 
         // One line per managed frame, innermost first, with the function's name from the symbol table.
         private static void WriteStackTrace(RegisterContext* site)
         {
-            Console.WriteLine("stack trace:");
+            ConsoleDevice.WriteLine("stack trace:");
             StackFrameIterator frames = default;
             int shown = 0;
             for (bool more = frames.Init(site); more && shown < 64; more = frames.Next(), shown++)
             {
-                Console.Write("  at ");
+                ConsoleDevice.Write("  at ");
                 SymbolTable.WriteName(frames.Context.LookupIp, frames.Context.Ip);
-                Console.Write(" (");
-                Console.WriteHex(frames.Context.Ip);
-                Console.WriteLine(frames.Method.IsFunclet ? ", funclet)" : ")");
+                ConsoleDevice.Write(" (");
+                ConsoleDevice.WriteHex(frames.Context.Ip);
+                ConsoleDevice.WriteLine(frames.Method.IsFunclet ? ", funclet)" : ")");
             }
             if (shown == 64)
-                Console.WriteLine("  ... (more frames)");
+                ConsoleDevice.WriteLine("  ... (more frames)");
             else if (frames.End == WalkEnd.UnknownCode || frames.End == WalkEnd.BadUnwindInfo)
             {
                 // Where the walk stopped: asm code (a stub, the boot code) has no unwind information.
-                Console.Write("  at ");
+                ConsoleDevice.Write("  at ");
                 SymbolTable.WriteName(frames.Context.LookupIp, frames.Context.Ip);
-                Console.Write(" (");
-                Console.WriteHex(frames.Context.Ip);
-                Console.WriteLine(frames.End == WalkEnd.UnknownCode ? ", no unwind information: the walk ends)" : ", unsupported CFI: the walk ends)");
+                ConsoleDevice.Write(" (");
+                ConsoleDevice.WriteHex(frames.Context.Ip);
+                ConsoleDevice.WriteLine(frames.End == WalkEnd.UnknownCode ? ", no unwind information: the walk ends)" : ", unsupported CFI: the walk ends)");
             }
         }
 
@@ -179,9 +179,9 @@ namespace BuddyOS.Kernel
         private static void FailFast(ulong returnAddress)
         {
             Begin("runtime fail-fast");
-            Console.Write("called from: ");
-            Console.WriteHex(returnAddress);
-            Console.WriteLine();
+            ConsoleDevice.Write("called from: ");
+            ConsoleDevice.WriteHex(returnAddress);
+            ConsoleDevice.WriteLine();
             End();
         }
 
@@ -191,34 +191,34 @@ namespace BuddyOS.Kernel
             HardwareExceptions.TryDispatch(frame, cr2);   // returns only if the fault stays a panic
             Begin(BuddyOS.Kernel.Interrupts.Irq.InHandler ? "CPU exception inside an interrupt handler"
                 : ExceptionDispatcher.IsDispatching ? "CPU exception inside the exception dispatcher" : "CPU exception");
-            Console.Write("vector ");
-            Console.WriteDecimal(frame->Vector);
-            Console.Write(": ");
-            Console.WriteLine(VectorName(frame->Vector));
-            Console.Write("error code: ");
-            Console.WriteHex(frame->ErrorCode, 8);
-            Console.WriteLine();
-            Console.Write("in: ");
+            ConsoleDevice.Write("vector ");
+            ConsoleDevice.WriteDecimal(frame->Vector);
+            ConsoleDevice.Write(": ");
+            ConsoleDevice.WriteLine(VectorName(frame->Vector));
+            ConsoleDevice.Write("error code: ");
+            ConsoleDevice.WriteHex(frame->ErrorCode, 8);
+            ConsoleDevice.WriteLine();
+            ConsoleDevice.Write("in: ");
             SymbolTable.WriteName(frame->Rip, frame->Rip);
-            Console.WriteLine();
-            Console.Write("RIP: ");
-            Console.WriteHex(frame->Rip);
-            Console.Write("  RSP: ");
-            Console.WriteHex(frame->Rsp);
-            Console.Write("  RFLAGS: ");
-            Console.WriteHex(frame->Rflags, 8);
-            Console.WriteLine();
+            ConsoleDevice.WriteLine();
+            ConsoleDevice.Write("RIP: ");
+            ConsoleDevice.WriteHex(frame->Rip);
+            ConsoleDevice.Write("  RSP: ");
+            ConsoleDevice.WriteHex(frame->Rsp);
+            ConsoleDevice.Write("  RFLAGS: ");
+            ConsoleDevice.WriteHex(frame->Rflags, 8);
+            ConsoleDevice.WriteLine();
             if (frame->Vector == 14)
             {
-                Console.Write("CR2 (faulting address): ");
-                Console.WriteHex(cr2);
-                Console.WriteLine();
-                Console.Write("access: ");
-                Console.Write((frame->ErrorCode & 1) != 0 ? "protection violation" : "page not present");
-                Console.Write((frame->ErrorCode & 2) != 0 ? ", write" : ", read");
-                Console.WriteLine((frame->ErrorCode & 16) != 0 ? ", instruction fetch" : "");
+                ConsoleDevice.Write("CR2 (faulting address): ");
+                ConsoleDevice.WriteHex(cr2);
+                ConsoleDevice.WriteLine();
+                ConsoleDevice.Write("access: ");
+                ConsoleDevice.Write((frame->ErrorCode & 1) != 0 ? "protection violation" : "page not present");
+                ConsoleDevice.Write((frame->ErrorCode & 2) != 0 ? ", write" : ", read");
+                ConsoleDevice.WriteLine((frame->ErrorCode & 16) != 0 ? ", instruction fetch" : "");
                 if (cr2 < 4096)
-                    Console.WriteLine("(an address in page 0: a null dereference)");
+                    ConsoleDevice.WriteLine("(an address in page 0: a null dereference)");
             }
             WriteRegisterLine("RAX", frame->Rax, "RBX", frame->Rbx, "RCX", frame->Rcx);
             WriteRegisterLine("RDX", frame->Rdx, "RSI", frame->Rsi, "RDI", frame->Rdi);
@@ -234,10 +234,10 @@ namespace BuddyOS.Kernel
 
         private static void WriteRegisterLine(string a, ulong av, string b, ulong bv, string c, ulong cv)
         {
-            Console.Write(a); Console.Write("="); Console.WriteHex(av);
-            Console.Write(" "); Console.Write(b); Console.Write("="); Console.WriteHex(bv);
-            Console.Write(" "); Console.Write(c); Console.Write("="); Console.WriteHex(cv);
-            Console.WriteLine();
+            ConsoleDevice.Write(a); ConsoleDevice.Write("="); ConsoleDevice.WriteHex(av);
+            ConsoleDevice.Write(" "); ConsoleDevice.Write(b); ConsoleDevice.Write("="); ConsoleDevice.WriteHex(bv);
+            ConsoleDevice.Write(" "); ConsoleDevice.Write(c); ConsoleDevice.Write("="); ConsoleDevice.WriteHex(cv);
+            ConsoleDevice.WriteLine();
         }
 
         private static string VectorName(ulong vector)

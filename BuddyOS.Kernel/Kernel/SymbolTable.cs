@@ -50,22 +50,22 @@ namespace BuddyOS.Kernel
             }
             if (first == null)
             {
-                Console.Write("?");
+                ConsoleDevice.Write("?");
                 return;
             }
             for (byte* line = first; IsLine(line) && ParseAddress(line) == firstAddress; line = NextLine(line))
             {
                 if (line != first)
-                    Console.Write(" / ");
+                    ConsoleDevice.Write(" / ");
                 for (byte* c = line + AddressDigits + 1; *c != (byte)'\n' && *c != 0; c++)
-                    Console.Write((char)*c);
+                    ConsoleDevice.Write((char)*c);
             }
             ulong offset = displayedAddress - firstAddress;
             int digits = 1;
             while (digits < 16 && (offset >> (4 * digits)) != 0)
                 digits++;
-            Console.Write("+");
-            Console.WriteHex(offset, digits);
+            ConsoleDevice.Write("+");
+            ConsoleDevice.WriteHex(offset, digits);
         }
 
         private static bool IsLine(byte* line) => line + AddressDigits + 1 < End() && *line != 0;

@@ -87,10 +87,10 @@ namespace BuddyOS.Kernel.Runtime
         [RuntimeExport("SystemNative_LogError")]
         private static void LogError(byte* message)
         {
-            Console.Write("runtime error: ");
+            ConsoleDevice.Write("runtime error: ");
             for (byte* p = message; p != null && *p != 0; p++)
-                Console.Write((char)*p);
-            Console.WriteLine();
+                ConsoleDevice.Write((char)*p);
+            ConsoleDevice.WriteLine();
         }
     }
 }

@@ -127,16 +127,16 @@ namespace BuddyOS.Kernel.SelfTest
             TestResults results = default;
             TestContext.Full = options.FullSize;
             string unit = Hypervisor.IsQemuTcg(Hypervisor.Vendor()) ? ReportProtocol.EmulatedCycles : ReportProtocol.Cycles;
-            Console.Write(ReportProtocol.Plan);
+            ConsoleDevice.Write(ReportProtocol.Plan);
             for (int i = 0; i < tests.Count; i++)
             {
                 if (Selected(tests[i], options))
                 {
-                    Console.Write(" ");
-                    Console.Write(tests[i].Name);
+                    ConsoleDevice.Write(" ");
+                    ConsoleDevice.Write(tests[i].Name);
                 }
             }
-            Console.WriteLine();
+            ConsoleDevice.WriteLine();
             WarmUp();
             GarbageCollection.Collector.CollectHere();
             ulong held = (ulong)KernelHeap.Statistics.HeldBytes, size = (ulong)(KernelHeap.Top - KernelHeap.Bottom);
@@ -148,8 +148,8 @@ namespace BuddyOS.Kernel.SelfTest
                     continue;
                 if (stop != null && stop())
                 {
-                    Console.Write("test: stopped (Ctrl-C) before ");
-                    Console.WriteLine(test.Name);
+                    ConsoleDevice.Write("test: stopped (Ctrl-C) before ");
+                    ConsoleDevice.WriteLine(test.Name);
                     break;
                 }
                 if (test.NeedsFree && !KernelHeap.SupportsFree)
@@ -182,15 +182,15 @@ namespace BuddyOS.Kernel.SelfTest
                 }
             }
             // One line alone, for the host to parse. XFAIL counts in neither number.
-            Console.Write(ReportProtocol.Summary);
-            Console.Write(" ");
-            Console.WriteDecimal((ulong)results.Passed);
-            Console.Write(" ");
-            Console.Write(ReportProtocol.SummaryPassed);
-            Console.Write(" ");
-            Console.WriteDecimal((ulong)results.Failed);
-            Console.Write(" ");
-            Console.WriteLine(ReportProtocol.SummaryFailed);
+            ConsoleDevice.Write(ReportProtocol.Summary);
+            ConsoleDevice.Write(" ");
+            ConsoleDevice.WriteDecimal((ulong)results.Passed);
+            ConsoleDevice.Write(" ");
+            ConsoleDevice.Write(ReportProtocol.SummaryPassed);
+            ConsoleDevice.Write(" ");
+            ConsoleDevice.WriteDecimal((ulong)results.Failed);
+            ConsoleDevice.Write(" ");
+            ConsoleDevice.WriteLine(ReportProtocol.SummaryFailed);
             return results;
         }
 
@@ -199,25 +199,25 @@ namespace BuddyOS.Kernel.SelfTest
         // "[TAG] name (N unit): detail"; a test that did not run (unit null) has no time.
         private static void Report(byte color, string tag, string name, ulong cycles, string unit, string detail)
         {
-            Console.SetColor(color);
-            Console.Write(tag);
-            Console.ResetColor();
-            Console.Write(" ");
-            Console.Write(name);
+            ConsoleDevice.SetColor(color);
+            ConsoleDevice.Write(tag);
+            ConsoleDevice.ResetColor();
+            ConsoleDevice.Write(" ");
+            ConsoleDevice.Write(name);
             if ((object)unit != null)
             {
-                Console.Write(" (");
-                Console.WriteDecimal(cycles);
-                Console.Write(" ");
-                Console.Write(unit);
-                Console.Write(")");
+                ConsoleDevice.Write(" (");
+                ConsoleDevice.WriteDecimal(cycles);
+                ConsoleDevice.Write(" ");
+                ConsoleDevice.Write(unit);
+                ConsoleDevice.Write(")");
             }
             if ((object)detail != null)
             {
-                Console.Write(": ");
-                Console.Write(detail);
+                ConsoleDevice.Write(": ");
+                ConsoleDevice.Write(detail);
             }
-            Console.WriteLine();
+            ConsoleDevice.WriteLine();
         }
     }
 }

@@ -14,42 +14,42 @@ namespace BuddyOS.Kernel.Shell
         public static void PrintStatistics()
         {
             HeapStatistics s = KernelHeap.Statistics;
-            Console.Write("heap: ");
-            Console.WriteDecimal((ulong)s.TotalBytes);
-            Console.Write(" bytes at ");
-            Console.WriteHex((ulong)KernelHeap.Bottom, 10);
-            Console.Write(" = held ");
-            Console.WriteDecimal((ulong)s.HeldBytes);
-            Console.Write(" + cached ");
-            Console.WriteDecimal((ulong)s.CachedBytes);
-            Console.Write(" + free ");
-            Console.WriteDecimal((ulong)s.FreeBytes);
-            Console.WriteLine();
-            Console.Write("requested ");
-            Console.WriteDecimal((ulong)s.RequestedBytes);
-            Console.Write(" bytes; peak held ");
-            Console.WriteDecimal((ulong)s.PeakHeldBytes);
-            Console.WriteLine("; cached: idle slots, spare slabs");
-            Console.Write("blocks: ");
-            Console.WriteDecimal(s.LiveBlocks);
-            Console.Write(" live (");
-            Console.WriteDecimal(s.Allocations);
-            Console.Write(" allocations, ");
-            Console.WriteDecimal(s.Frees);
-            Console.Write(" frees), largest free ");
-            Console.WriteDecimal((ulong)s.LargestFreeBlock);
-            Console.WriteLine();
-            Console.WriteLine("free blocks per order:");
+            ConsoleDevice.Write("heap: ");
+            ConsoleDevice.WriteDecimal((ulong)s.TotalBytes);
+            ConsoleDevice.Write(" bytes at ");
+            ConsoleDevice.WriteHex((ulong)KernelHeap.Bottom, 10);
+            ConsoleDevice.Write(" = held ");
+            ConsoleDevice.WriteDecimal((ulong)s.HeldBytes);
+            ConsoleDevice.Write(" + cached ");
+            ConsoleDevice.WriteDecimal((ulong)s.CachedBytes);
+            ConsoleDevice.Write(" + free ");
+            ConsoleDevice.WriteDecimal((ulong)s.FreeBytes);
+            ConsoleDevice.WriteLine();
+            ConsoleDevice.Write("requested ");
+            ConsoleDevice.WriteDecimal((ulong)s.RequestedBytes);
+            ConsoleDevice.Write(" bytes; peak held ");
+            ConsoleDevice.WriteDecimal((ulong)s.PeakHeldBytes);
+            ConsoleDevice.WriteLine("; cached: idle slots, spare slabs");
+            ConsoleDevice.Write("blocks: ");
+            ConsoleDevice.WriteDecimal(s.LiveBlocks);
+            ConsoleDevice.Write(" live (");
+            ConsoleDevice.WriteDecimal(s.Allocations);
+            ConsoleDevice.Write(" allocations, ");
+            ConsoleDevice.WriteDecimal(s.Frees);
+            ConsoleDevice.Write(" frees), largest free ");
+            ConsoleDevice.WriteDecimal((ulong)s.LargestFreeBlock);
+            ConsoleDevice.WriteLine();
+            ConsoleDevice.WriteLine("free blocks per order:");
             ref BuddyHeap heap = ref KernelHeap.Heap;
             for (int order = 0; order < heap.Orders; order++)
             {
-                Console.Write("  order ");
+                ConsoleDevice.Write("  order ");
                 WritePadded((ulong)order, 2);
-                Console.Write(" ");
+                ConsoleDevice.Write(" ");
                 WritePadded((ulong)heap.BlockSize(order), 8);
-                Console.Write(" B: ");
-                Console.WriteDecimal((ulong)heap.FreeBlockCount(order));
-                Console.WriteLine();
+                ConsoleDevice.Write(" B: ");
+                ConsoleDevice.WriteDecimal((ulong)heap.FreeBlockCount(order));
+                ConsoleDevice.WriteLine();
             }
         }
 
@@ -67,20 +67,20 @@ namespace BuddyOS.Kernel.Shell
                 throw new System.ArgumentOutOfRangeException(null, "ADDR: not inside the heap (mem prints where it is)");
             byte* bottom = heap.RegionStart + ((nuint)(from - heap.RegionStart) & ~(run - 1));
             ulong free = 0, allocated = 0, split = 0;
-            Console.Write("heap map: ");
-            Console.WriteDecimal((ulong)run);
-            Console.Write(" bytes per character; ");
-            Console.Write(Free);
-            Console.Write(" free  ");
-            Console.Write(Allocated);
-            Console.Write(" allocated  ");
-            Console.Write(Split);
-            Console.WriteLine(" split (smaller blocks, some allocated)");
+            ConsoleDevice.Write("heap map: ");
+            ConsoleDevice.WriteDecimal((ulong)run);
+            ConsoleDevice.Write(" bytes per character; ");
+            ConsoleDevice.Write(Free);
+            ConsoleDevice.Write(" free  ");
+            ConsoleDevice.Write(Allocated);
+            ConsoleDevice.Write(" allocated  ");
+            ConsoleDevice.Write(Split);
+            ConsoleDevice.WriteLine(" split (smaller blocks, some allocated)");
             bool clipped = false;
             for (int row = 0; row < Rows && heap.Contains(bottom + (nuint)(row * Columns) * run); row++)
             {
-                Console.WriteHex((ulong)(bottom + (nuint)(row * Columns) * run), 10);
-                Console.Write(' ');
+                ConsoleDevice.WriteHex((ulong)(bottom + (nuint)(row * Columns) * run), 10);
+                ConsoleDevice.Write(' ');
                 for (int column = 0; column < Columns; column++)
                 {
                     byte* start = bottom + (nuint)(row * Columns + column) * run;
@@ -92,32 +92,32 @@ namespace BuddyOS.Kernel.Shell
                     heap.TryFindBlock(start, out HeapBlock block);
                     char c = block.Size < run ? Split : block.IsFree ? Free : Allocated;
                     if (c == Split) split++; else if (c == Free) free++; else allocated++;
-                    Console.Write(c);
+                    ConsoleDevice.Write(c);
                 }
-                Console.WriteLine();
+                ConsoleDevice.WriteLine();
             }
             if (clipped || (bottom + (nuint)(Rows * Columns) * run > heap.RegionStart + heap.RegionSize))
             {
-                Console.Write("(clipped: the heap ends at ");
-                Console.WriteHex((ulong)(heap.RegionStart + heap.RegionSize), 10);
-                Console.WriteLine(")");
+                ConsoleDevice.Write("(clipped: the heap ends at ");
+                ConsoleDevice.WriteHex((ulong)(heap.RegionStart + heap.RegionSize), 10);
+                ConsoleDevice.WriteLine(")");
             }
             HeapStatistics s = KernelHeap.Statistics;
-            Console.Write("runs: ");
-            Console.WriteDecimal(free);
-            Console.Write(" free, ");
-            Console.WriteDecimal(allocated);
-            Console.Write(" allocated, ");
-            Console.WriteDecimal(split);
-            Console.Write(" split; largest free block ");
-            Console.WriteDecimal((ulong)s.LargestFreeBlock);
-            Console.Write(" bytes");
+            ConsoleDevice.Write("runs: ");
+            ConsoleDevice.WriteDecimal(free);
+            ConsoleDevice.Write(" free, ");
+            ConsoleDevice.WriteDecimal(allocated);
+            ConsoleDevice.Write(" allocated, ");
+            ConsoleDevice.WriteDecimal(split);
+            ConsoleDevice.Write(" split; largest free block ");
+            ConsoleDevice.WriteDecimal((ulong)s.LargestFreeBlock);
+            ConsoleDevice.Write(" bytes");
             if (FindLargestFree(out HeapBlock largest))
             {
-                Console.Write(" at ");
-                Console.WriteHex((ulong)largest.Start, 10);
+                ConsoleDevice.Write(" at ");
+                ConsoleDevice.WriteHex((ulong)largest.Start, 10);
             }
-            Console.WriteLine();
+            ConsoleDevice.WriteLine();
         }
 
         // The first free block of the largest free size, by walking the region block by block.
@@ -145,8 +145,8 @@ namespace BuddyOS.Kernel.Shell
             for (ulong v = value; v >= 10; v /= 10)
                 digits++;
             for (int i = digits; i < width; i++)
-                Console.Write(' ');
-            Console.WriteDecimal(value);
+                ConsoleDevice.Write(' ');
+            ConsoleDevice.WriteDecimal(value);
         }
     }
 }

@@ -34,7 +34,7 @@ namespace BuddyOS.Kernel.Shell
         public const int MaxRawBlocks = 256;
         private readonly ulong[] _rawBlocks = new ulong[MaxRawBlocks];   // what `alloc` gave out and `free` may take back
         private int _rawCount;
-        private readonly StopRequested _interrupted = Console.InterruptRequested;   // made once: `test` allocates nothing to keep
+        private readonly StopRequested _interrupted = ConsoleDevice.InterruptRequested;   // made once: `test` allocates nothing to keep
 
         public ShellKernel(CommandLine options, byte* scratch, bool selfTestsPassed)
         {
@@ -75,23 +75,23 @@ namespace BuddyOS.Kernel.Shell
 
         protected override void BeforeRun()
         {
-            Console.WriteLine();
-            Console.WriteLine("BuddyOS shell: type help for the commands.");
+            ConsoleDevice.WriteLine();
+            ConsoleDevice.WriteLine("BuddyOS shell: type help for the commands.");
         }
 
         protected override void Run()
         {
-            Console.Write(Prompt);
-            string line = Console.ReadLine();
+            ConsoleDevice.Write(Prompt);
+            string line = ConsoleDevice.ReadLine();
             List<string> words = Arguments.Split(line);
             if (words.Count == 0)
                 return;
             Command command = Find(words[0]);
             if (command == null)
             {
-                Console.Write("unknown command: ");
-                Console.Write(words[0]);
-                Console.WriteLine(" (help lists the commands)");
+                ConsoleDevice.Write("unknown command: ");
+                ConsoleDevice.Write(words[0]);
+                ConsoleDevice.WriteLine(" (help lists the commands)");
                 return;
             }
             List<string> args = new List<string>();
@@ -99,10 +99,10 @@ namespace BuddyOS.Kernel.Shell
                 args.Add(words[i]);
             if (args.Count < command.MinArgs || args.Count > command.MaxArgs)
             {
-                Console.Write("usage: ");
-                Console.Write(command.Name);
-                Console.Write(" ");
-                Console.WriteLine(command.Usage);
+                ConsoleDevice.Write("usage: ");
+                ConsoleDevice.Write(command.Name);
+                ConsoleDevice.Write(" ");
+                ConsoleDevice.WriteLine(command.Usage);
                 return;
             }
             try
@@ -111,15 +111,15 @@ namespace BuddyOS.Kernel.Shell
             }
             catch (Exception e)
             {
-                Console.Write("error: ");
-                Console.WriteLine(e.Message);
+                ConsoleDevice.Write("error: ");
+                ConsoleDevice.WriteLine(e.Message);
             }
         }
 
         private void Census(List<string> args)
         {
 #if KERNEL_HEAP_BUMP
-            Console.WriteLine("census: the bump heap keeps no block boundaries to walk");
+            ConsoleDevice.WriteLine("census: the bump heap keeps no block boundaries to walk");
 #else
             ulong top = args.Count == 0 ? 12 : Arguments.ParseNumber(args[0], "N");
             GarbageCollection.HeapCensus.Print(top > 1000 ? 1000 : (int)top);
@@ -161,19 +161,19 @@ namespace BuddyOS.Kernel.Shell
             for (int i = 0; i < _commands.Count; i++)
             {
                 Command c = _commands[i];
-                Console.Write("  ");
-                Console.Write(c.Name);
+                ConsoleDevice.Write("  ");
+                ConsoleDevice.Write(c.Name);
                 int width = c.Name.Length;
                 if (c.Usage.Length > 0)
                 {
-                    Console.Write(" ");
-                    Console.Write(c.Usage);
+                    ConsoleDevice.Write(" ");
+                    ConsoleDevice.Write(c.Usage);
                     width += 1 + c.Usage.Length;
                 }
                 for (; width < 20; width++)
-                    Console.Write(' ');
-                Console.Write(" ");
-                Console.WriteLine(c.Help);
+                    ConsoleDevice.Write(' ');
+                ConsoleDevice.Write(" ");
+                ConsoleDevice.WriteLine(c.Help);
             }
         }
 
@@ -202,32 +202,32 @@ namespace BuddyOS.Kernel.Shell
             HeapStatus status = KernelHeap.TryAllocateRaw((nuint)size, (nuint)alignment, out byte* block);
             if (status != HeapStatus.Ok)
             {
-                Console.Write("alloc: ");
-                Console.Write(HeapStatusNames.Name(status));
-                Console.WriteLine(" (nothing changed)");
+                ConsoleDevice.Write("alloc: ");
+                ConsoleDevice.Write(HeapStatusNames.Name(status));
+                ConsoleDevice.WriteLine(" (nothing changed)");
                 return;
             }
             _rawBlocks[_rawCount++] = (ulong)block;
             KernelHeap.Heap.TryFindBlock(block, out HeapBlock b);
-            Console.Write("allocated ");
-            Console.WriteDecimal(size);
-            Console.Write(" bytes at ");
-            Console.WriteHex((ulong)block, 10);
-            Console.Write(" (block of ");
-            Console.WriteDecimal((ulong)b.Size);
+            ConsoleDevice.Write("allocated ");
+            ConsoleDevice.WriteDecimal(size);
+            ConsoleDevice.Write(" bytes at ");
+            ConsoleDevice.WriteHex((ulong)block, 10);
+            ConsoleDevice.Write(" (block of ");
+            ConsoleDevice.WriteDecimal((ulong)b.Size);
             if (b.Order < 0)
-                Console.WriteLine(" bytes, a slot of the object cache)");   // a slab slot has no buddy order
+                ConsoleDevice.WriteLine(" bytes, a slot of the object cache)");   // a slab slot has no buddy order
             else if ((ulong)b.Size != (16UL << b.Order))
             {
-                Console.Write(" bytes, a trimmed run: a head of order ");   // the request rounded to 256 B, in pieces
-                Console.WriteDecimal((ulong)b.Order);
-                Console.WriteLine(" and tail pieces)");
+                ConsoleDevice.Write(" bytes, a trimmed run: a head of order ");   // the request rounded to 256 B, in pieces
+                ConsoleDevice.WriteDecimal((ulong)b.Order);
+                ConsoleDevice.WriteLine(" and tail pieces)");
             }
             else
             {
-                Console.Write(" bytes, order ");
-                Console.WriteDecimal((ulong)b.Order);
-                Console.WriteLine(")");
+                ConsoleDevice.Write(" bytes, order ");
+                ConsoleDevice.WriteDecimal((ulong)b.Order);
+                ConsoleDevice.WriteLine(")");
             }
         }
 
@@ -253,26 +253,26 @@ namespace BuddyOS.Kernel.Shell
             // The start of an allocated block the shell did not hand out is a live object or kernel memory.
             if (mine < 0 && KernelHeap.Heap.TryFindBlock(p, out HeapBlock block) && !block.IsFree && block.Start == p)
             {
-                Console.Write("free ");
-                Console.WriteHex(address, 10);
-                Console.WriteLine(": not a block alloc gave out (a live object or kernel memory); not freed");
+                ConsoleDevice.Write("free ");
+                ConsoleDevice.WriteHex(address, 10);
+                ConsoleDevice.WriteLine(": not a block alloc gave out (a live object or kernel memory); not freed");
                 return;
             }
             nuint size = KernelHeap.Heap.TryFindBlock(p, out HeapBlock before) ? before.Size : 0;
             HeapStatus status = KernelHeap.TryFreeRaw(p);
-            Console.Write("free ");
-            Console.WriteHex(address, 10);
+            ConsoleDevice.Write("free ");
+            ConsoleDevice.WriteHex(address, 10);
             if (status != HeapStatus.Ok)
             {
-                Console.Write(": ");
-                Console.Write(HeapStatusNames.Name(status));
-                Console.WriteLine(" (nothing changed)");
+                ConsoleDevice.Write(": ");
+                ConsoleDevice.Write(HeapStatusNames.Name(status));
+                ConsoleDevice.WriteLine(" (nothing changed)");
                 return;
             }
             _rawBlocks[mine] = _rawBlocks[--_rawCount];
-            Console.Write(": freed a block of ");
-            Console.WriteDecimal((ulong)size);
-            Console.WriteLine(" bytes");
+            ConsoleDevice.Write(": freed a block of ");
+            ConsoleDevice.WriteDecimal((ulong)size);
+            ConsoleDevice.WriteLine(" bytes");
         }
 #endif
 
@@ -282,15 +282,15 @@ namespace BuddyOS.Kernel.Shell
             throw new NotSupportedException(Collector.Unsupported);
 #else
             GC.Collect();
-            Console.Write("gc: reclaimed ");
-            Console.WriteDecimal(Collector.LastBytesReclaimed);
-            Console.Write(" bytes in ");
-            Console.WriteDecimal(Collector.LastObjectsReclaimed);
-            Console.Write(" objects; pause ");
-            Console.WriteDecimal(Collector.LastPause);
-            Console.Write(Hypervisor.IsQemuTcg(Hypervisor.Vendor()) ? " emulated cycles; " : " cycles; ");
-            Console.WriteDecimal(Collector.Collections);
-            Console.WriteLine(" collections since boot");
+            ConsoleDevice.Write("gc: reclaimed ");
+            ConsoleDevice.WriteDecimal(Collector.LastBytesReclaimed);
+            ConsoleDevice.Write(" bytes in ");
+            ConsoleDevice.WriteDecimal(Collector.LastObjectsReclaimed);
+            ConsoleDevice.Write(" objects; pause ");
+            ConsoleDevice.WriteDecimal(Collector.LastPause);
+            ConsoleDevice.Write(Hypervisor.IsQemuTcg(Hypervisor.Vendor()) ? " emulated cycles; " : " cycles; ");
+            ConsoleDevice.WriteDecimal(Collector.Collections);
+            ConsoleDevice.WriteLine(" collections since boot");
 #endif
         }
 
@@ -316,31 +316,31 @@ namespace BuddyOS.Kernel.Shell
                     return;
             }
             else
-                Console.WriteLine("bench: no scratch memory (see the boot report); the heap benchmark is skipped");
+                ConsoleDevice.WriteLine("bench: no scratch memory (see the boot report); the heap benchmark is skipped");
             CollectorBenchmark.Run(emulated);
         }
 
         // Ctrl-C typed while a command ran: says so, for the command to stop.
         private static bool Interrupted(string command)
         {
-            if (!Console.InterruptRequested())
+            if (!ConsoleDevice.InterruptRequested())
                 return false;
-            Console.Write(command);
-            Console.WriteLine(": stopped (Ctrl-C)");
+            ConsoleDevice.Write(command);
+            ConsoleDevice.WriteLine(": stopped (Ctrl-C)");
             return true;
         }
 
-        private void Clear(List<string> args) => Console.Clear();
+        private void Clear(List<string> args) => ConsoleDevice.Clear();
 
         private void Uptime(List<string> args)
         {
-            Console.Write("uptime: ");
-            Console.WriteDecimal(Pit.UptimeMilliseconds);
-            Console.Write(" ms (");
-            Console.WriteDecimal(Pit.Ticks);
-            Console.Write(" ticks at ");
-            Console.WriteDecimal((ulong)Pit.Hz);
-            Console.WriteLine(" Hz)");
+            ConsoleDevice.Write("uptime: ");
+            ConsoleDevice.WriteDecimal(Pit.UptimeMilliseconds);
+            ConsoleDevice.Write(" ms (");
+            ConsoleDevice.WriteDecimal(Pit.Ticks);
+            ConsoleDevice.Write(" ticks at ");
+            ConsoleDevice.WriteDecimal((ulong)Pit.Hz);
+            ConsoleDevice.WriteLine(" Hz)");
         }
 
         private void Sleep(List<string> args)
@@ -354,17 +354,17 @@ namespace BuddyOS.Kernel.Shell
             {
                 ulong left = ms - (Pit.UptimeMilliseconds - start);
                 Pit.Sleep(left < 20 ? left : 20);
-                if (Console.InterruptRequested())
+                if (ConsoleDevice.InterruptRequested())
                 {
-                    Console.Write("sleep: stopped (Ctrl-C) after ");
-                    Console.WriteDecimal(Pit.UptimeMilliseconds - start);
-                    Console.WriteLine(" ms");
+                    ConsoleDevice.Write("sleep: stopped (Ctrl-C) after ");
+                    ConsoleDevice.WriteDecimal(Pit.UptimeMilliseconds - start);
+                    ConsoleDevice.WriteLine(" ms");
                     return;
                 }
             }
-            Console.Write("slept ");
-            Console.WriteDecimal(ms);
-            Console.WriteLine(" ms");
+            ConsoleDevice.Write("slept ");
+            ConsoleDevice.WriteDecimal(ms);
+            ConsoleDevice.WriteLine(" ms");
         }
 
         private void IrqCounters(List<string> args) => Irq.PrintCounters();
@@ -374,22 +374,22 @@ namespace BuddyOS.Kernel.Shell
             for (int i = 0; i < args.Count; i++)
             {
                 if (i > 0)
-                    Console.Write(' ');
-                Console.Write(args[i]);
+                    ConsoleDevice.Write(' ');
+                ConsoleDevice.Write(args[i]);
             }
-            Console.WriteLine();
+            ConsoleDevice.WriteLine();
         }
 
         private void Reboot(List<string> args)
         {
-            Console.WriteLine("rebooting");
+            ConsoleDevice.WriteLine("rebooting");
             QemuExit.Report(QemuExit.UserReboot);   // under QEMU: "stopped by the user"; elsewhere nothing listens
             Machine.Reboot();
         }
 
         private void Halt(List<string> args)
         {
-            Console.WriteLine(_selfTestsPassed ? "System halted." : "System halted (the boot's self-tests had failed).");
+            ConsoleDevice.WriteLine(_selfTestsPassed ? "System halted." : "System halted (the boot's self-tests had failed).");
             QemuExit.ExitAndHalt(QemuExit.UserHalt);
         }
     }

@@ -1,9 +1,9 @@
 // System.Console's Unix platform layer, answered by the kernel. Descriptors 0, 1 and 2 (and their dups) are one
 // terminal: writes go to the screen and COM1 (UTF-8 decoded; ConsoleOutput.cs), reads come from the terminal's
 // input stream, the PS/2 keyboard and COM1 as one byte stream with the escape sequences a VT terminal sends
-// (ConsoleInput.cs). Like any Linux program in a terminal: IsATty is true, Console.ReadKey parses keys with
-// CoreLib's own KeyParser, Console.ReadLine is CoreLib's line reader (Enter, Backspace, Tab). There are no
-// terminfo files, so the console has no colour or cursor-movement strings (Console.ForegroundColor does nothing).
+// (ConsoleInput.cs). Like any Linux program in a terminal: IsATty is true, ConsoleDevice.ReadKey parses keys with
+// CoreLib's own KeyParser, ConsoleDevice.ReadLine is CoreLib's line reader (Enter, Backspace, Tab). There are no
+// terminfo files, so the console has no colour or cursor-movement strings (ConsoleDevice.ForegroundColor does nothing).
 using System.Runtime;
 
 namespace BuddyOS.Kernel.Runtime.Platform

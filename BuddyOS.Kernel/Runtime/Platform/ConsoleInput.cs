@@ -2,7 +2,7 @@
 // from the kernel console's one input path (the PS/2 keyboard and COM1 through Terminal/'s decoders: the
 // shell's line editor reads the same queue) and are sent as a VT terminal sends them: characters as UTF-8,
 // Enter as CR, Backspace as DEL, Ctrl + a letter as its control character, the cursor and editing keys as
-// ESC [ A ... ESC [ 6 ~. CoreLib's KeyParser turns them back into ConsoleKeyInfo for Console.ReadKey.
+// ESC [ A ... ESC [ 6 ~. CoreLib's KeyParser turns them back into ConsoleKeyInfo for ConsoleDevice.ReadKey.
 using BuddyOS.Kernel.Terminal;
 
 namespace BuddyOS.Kernel.Runtime.Platform
@@ -19,7 +19,7 @@ namespace BuddyOS.Kernel.Runtime.Platform
             {
                 if (s_pendingCount > 0)
                     return true;
-                if (!Console.TryTakeKey(out KeyEvent key))
+                if (!ConsoleDevice.TryTakeKey(out KeyEvent key))
                     return false;
                 Encode(key);
                 return s_pendingCount > 0;
@@ -32,7 +32,7 @@ namespace BuddyOS.Kernel.Runtime.Platform
             if (count <= 0)
                 return 0;
             while (s_pendingCount == 0)
-                Encode(Console.ReadKeyEvent());
+                Encode(ConsoleDevice.ReadKeyEvent());
             int n = 0;
             while (n < count && (s_pendingCount > 0 || Available))
             {
@@ -46,7 +46,7 @@ namespace BuddyOS.Kernel.Runtime.Platform
         public static void WaitForInput()
         {
             if (s_pendingCount == 0)
-                Encode(Console.ReadKeyEvent());
+                Encode(ConsoleDevice.ReadKeyEvent());
         }
 
         private static void Encode(KeyEvent key)

@@ -21,11 +21,11 @@ namespace BuddyOS.Kernel.Runtime.Platform
                 }
                 s_continuationBytes = 0;
                 if (b < 0x80)
-                    Console.Write((char)b);
+                    ConsoleDevice.Write((char)b);
                 else
                 {
                     s_continuationBytes = b >= 0xF0 ? 3 : b >= 0xE0 ? 2 : b >= 0xC0 ? 1 : 0;
-                    Console.Write('?');
+                    ConsoleDevice.Write('?');
                 }
             }
         }

@@ -8,7 +8,7 @@ using BuddyOS.Kernel.Terminal;
 
 namespace BuddyOS.Kernel
 {
-    internal static unsafe partial class Console
+    internal static unsafe partial class ConsoleDevice
     {
         public const int MaxLineLength = 200;
         public const int HistoryLines = 32;

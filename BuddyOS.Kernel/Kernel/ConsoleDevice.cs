@@ -1,11 +1,13 @@
-// Kernel text output, mirrored to the screen (Drivers/Screen.cs: VGA text or the framebuffer console) and COM1.
-// Nothing here allocates, so the panic path can use it when the heap is exhausted or corrupt.
-// Input (ReadKey, ReadLine): Console.Input.cs.
+// The console device: text out to the screen (Drivers/Screen.cs: VGA text or the framebuffer console) and COM1,
+// keys in from the PS/2 keyboard and COM1 (ConsoleDevice.Input.cs, with the shell's line editor). Programs use
+// System.Console, whose platform layer (Runtime/Platform/ConsoleIO.cs) writes and reads here. The kernel writes
+// here directly only where System.Console cannot serve: before CoreLib's start-up and in the panic path, which
+// must not allocate (the heap may be what failed): nothing here allocates.
 using BuddyOS.Kernel.Drivers;
 
 namespace BuddyOS.Kernel
 {
-    internal static partial class Console
+    internal static partial class ConsoleDevice
     {
         private static Terminal.RowText s_row;   // the current row's text: ReadLine's prompt
 
