@@ -23,9 +23,9 @@ namespace BuddyOS.Kernel
             nint[] blocks = new nint[Operations];
             string unit = emulated ? "emulated cycles (TCG)" : "cycles (TSC)";
 
-            BuddyHeap slabs = ScratchHeap.CreateFresh(objectCache: true);
+            BuddyHeap slabs = ScratchHeap.CreateLayered();
             Result c = Measure(ref slabs, blocks);
-            BuddyHeap buddy = ScratchHeap.CreateFresh();
+            PureBuddyHeap buddy = ScratchHeap.CreateFresh();
             Result b = Measure(ref buddy, blocks);
 
             byte* bumpMetadata = KernelHeap.AllocateRaw(BumpHeap.MetadataBytes(), 16);

@@ -62,7 +62,7 @@ namespace BuddyOS.Kernel
             Console.WriteLine();
         }
 
-        public static void PrintFreeBlocks(ref BuddyHeap heap)
+        public static void PrintFreeBlocks<THeap>(ref THeap heap) where THeap : struct, IBuddyHeap
         {
             Console.Write("free blocks per order (block size):");
             for (int order = 0; order < heap.Orders; order++)
