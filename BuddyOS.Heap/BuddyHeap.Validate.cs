@@ -93,12 +93,12 @@ public unsafe partial struct BuddyHeap
     public readonly HeapChecks Checks => (HeapChecks)_s->Core.Checks;
 
 #if BUDDYOS_HEAP_DEBUG
-    /// <summary>Before [from, to) is cut from the stretch [start, end): the stretch's tag is sane, each free block the
-    /// window covers is well linked (HeapCorrupted), and the window still holds the poison (UseAfterFree). Nothing is
-    /// written.</summary>
-    internal static HeapStatus CheckedWindow(BuddyCoreState* c, nuint start, nuint end, nuint from, nuint to)
+    /// <summary>Before [from, to) is cut from the stretch that ends at <paramref name="end"/>: the stretch's tag is sane,
+    /// each free block the window covers is well linked (HeapCorrupted), and the window still holds the poison
+    /// (UseAfterFree). Nothing is written.</summary>
+    internal static HeapStatus CheckedWindow(BuddyCoreState* c, nuint end, nuint from, nuint to)
     {
-        HeapStatus status = Placement.CheckStretch(c, start);
+        HeapStatus status = Placement.CheckStretch(c, end);
         if (status != HeapStatus.Ok) return status;
         if (BuddyCore.CheckingInvariants(c))
         {
@@ -109,7 +109,7 @@ public unsafe partial struct BuddyHeap
                 if (BuddyCore.CheckLinked(c, at) != HeapStatus.Ok) return HeapStatus.HeapCorrupted;
             }
         }
-        return Placement.PoisonedWindow(c, from, to, start, end) ? HeapStatus.Ok : HeapStatus.UseAfterFree;
+        return Placement.PoisonedWindow(c, from, to, end) ? HeapStatus.Ok : HeapStatus.UseAfterFree;
     }
 #endif
 }

@@ -40,8 +40,9 @@ public unsafe partial struct BuddyHeap
     private static HeapBlock RunAt(LayeredState* s, nuint head)
     {
         BuddyCoreState* c = &s->Core;
-        int order = BuddyCore.LeafStartingAt(c, head, out _);
-        return new HeapBlock(c->Base + head, Placement.Kept((nuint)(*Placement.HeadWord(&s->Runs, head))), order, false);
+        nuint kept = Placement.Kept((nuint)(*Placement.HeadWord(&s->Runs, head)));
+        int order = BuddyCore.LeafStartingAt(c, head, Bits.HighestBit((ulong)kept) - c->MinShift, out _);
+        return new HeapBlock(c->Base + head, kept, order, false);
     }
 
     /// <summary>As <see cref="TryFindBlock"/>, for a conservative root scan: true only when the address lies inside an

@@ -30,16 +30,15 @@ internal unsafe struct PlacementSlabSource : ISlabSource
     public HeapStatus TakeSlab(out nuint offset)
     {
         BuddyCoreState* c = _c;
-        if (!Placement.FindBlock(c, ObjectCacheState.SlabShift - c->MinShift, out nuint start, out offset)) return HeapStatus.OutOfMemory;
-        nuint end = start + Placement.LengthOf(c, start);
+        if (!Placement.FindBlock(c, ObjectCacheState.SlabShift - c->MinShift, out nuint end, out offset)) return HeapStatus.OutOfMemory;
 #if BUDDYOS_HEAP_DEBUG
         if (c->Checks != 0)
         {
-            HeapStatus status = BuddyHeap.CheckedWindow(c, start, end, offset, offset + ((nuint)1 << ObjectCacheState.SlabShift));
+            HeapStatus status = BuddyHeap.CheckedWindow(c, end, offset, offset + ((nuint)1 << ObjectCacheState.SlabShift));
             if (status != HeapStatus.Ok) return status;
         }
 #endif
-        Placement.TakeWindow(_p, c, start, end, offset, offset + ((nuint)1 << ObjectCacheState.SlabShift));
+        Placement.TakeWindow(_p, c, end, offset, offset + ((nuint)1 << ObjectCacheState.SlabShift));
         return HeapStatus.Ok;
     }
 
@@ -111,7 +110,7 @@ public unsafe partial struct BuddyHeap : IBuddyHeap
 
     /// <summary>
     /// The bytes of metadata storage a heap of <paramref name="size"/> bytes and <paramref name="orders"/> orders needs
-    /// (4 MiB, 19 orders: 276,848, 6.6 % of the region), or 0 when that is not a valid configuration: size not a power
+    /// (4 MiB, 19 orders: 281,664, 6.7 % of the region), or 0 when that is not a valid configuration: size not a power
     /// of two of at least 4 KiB (a slab), or a minimum block, <c>size &gt;&gt; (orders - 1)</c>, other than 16 bytes. O(1).
     /// </summary>
     public static nuint MetadataBytes(nuint size, int orders) => TryLayout(size, orders, out Layout layout) ? layout.Total : 0;
@@ -246,16 +245,15 @@ public unsafe partial struct BuddyHeap : IBuddyHeap
         LayeredState* s = _s;
         BuddyCoreState* c = &s->Core;
         nuint kept = Placement.Kept(size);
-        if (!Placement.FindWindow(&s->Runs, c, kept, alignment, s->BaseAlignment, out nuint start, out offset)) return HeapStatus.OutOfMemory;
-        nuint end = start + Placement.LengthOf(c, start);
+        if (!Placement.FindWindow(&s->Runs, c, kept, alignment, s->BaseAlignment, out nuint end, out offset)) return HeapStatus.OutOfMemory;
 #if BUDDYOS_HEAP_DEBUG
         if (c->Checks != 0)
         {
-            HeapStatus status = CheckedWindow(c, start, end, offset, offset + kept);
+            HeapStatus status = CheckedWindow(c, end, offset, offset + kept);
             if (status != HeapStatus.Ok) return status;
         }
 #endif
-        Placement.TakeWindow(&s->Runs, c, start, end, offset, offset + kept);
+        Placement.TakeWindow(&s->Runs, c, end, offset, offset + kept);
         *Placement.HeadWord(&s->Runs, offset) = size;
         return HeapStatus.Ok;
     }
@@ -374,9 +372,10 @@ public unsafe partial struct BuddyHeap : IBuddyHeap
 
     /// <summary>
     /// Resizes a block. A slot stays in place when the new size has its class; a run grows in place when the stretch
-    /// after it holds the difference, and shrinks in place (its tail joins the stretch after it) unless a free hole that
-    /// fits it is found away from it (C's realloc may move on a shrink); otherwise the contents (the old requested size,
-    /// or the new size if smaller) move to a new block and the old one is freed. A run shrunk below the cache's limit
+    /// after it holds the difference, else into the stretches on both sides when together they hold it (its contents
+    /// move down), and shrinks in place (its tail joins the stretch after it) unless a free hole that fits it is found
+    /// away from it (C's realloc may move on a shrink); otherwise the contents (the old requested size, or the new size
+    /// if smaller) move to a new block and the old one is freed. A run shrunk below the cache's limit
     /// stays a run. As with C's realloc, an over-alignment asked at allocation is not remembered: a moved block is
     /// aligned to 16 (a slot) or the granule (a run). Statuses: those of <see cref="Free"/> for the pointer, those of
     /// <see cref="TryAllocate"/> for the size; on each, nothing changes and the old block stays valid.
@@ -411,14 +410,15 @@ public unsafe partial struct BuddyHeap : IBuddyHeap
             if (newHeld > held)
             {
 #if BUDDYOS_HEAP_DEBUG
-                if (c->Checks != 0 && BuddyCore.FreeFrom(c, offset + held))
-                {
-                    nuint end = offset + held + Placement.LengthOf(c, offset + held);
-                    if (end >= offset + newHeld && (status = CheckedWindow(c, offset + held, end, offset + held, offset + newHeld)) != HeapStatus.Ok)
-                        return status;
-                }
+                nuint after = Placement.StretchAfterRun(c, offset + held);
+                if (c->Checks != 0 && after >= offset + newHeld && (status = CheckedWindow(c, after, offset + held, offset + newHeld)) != HeapStatus.Ok)
+                    return status;
 #endif
-                if (!Placement.TryGrowRun(&s->Runs, c, offset, held, newHeld)) return Move(block, held, requested, newSize, alignment, out newBlock);
+                if (!Placement.TryGrowRun(&s->Runs, c, offset, held, newHeld))
+                {
+                    status = alignment <= Placement.Granule && newSize > SlabLimit ? GrowIntoNeighbours(offset, held, requested, newSize, out newBlock) : HeapStatus.OutOfMemory;
+                    return status == HeapStatus.OutOfMemory ? Move(block, held, requested, newSize, alignment, out newBlock) : status;
+                }
             }
             else if (newHeld < held)
             {
@@ -450,19 +450,20 @@ public unsafe partial struct BuddyHeap : IBuddyHeap
         LayeredState* s = _s;
         BuddyCoreState* c = &s->Core;
         nuint kept = Placement.Kept(newSize);
-        nuint hole = Placement.FindStretch(&s->Runs, c, kept);
-        if (hole == Placement.None || hole == offset + held || hole + Placement.LengthOf(c, hole) == offset) return HeapStatus.OutOfMemory;
-        nuint end = hole + Placement.LengthOf(c, hole);
+        nuint end = Placement.FindStretch(&s->Runs, c, kept);
+        if (end == Placement.None || end == offset) return HeapStatus.OutOfMemory;
+        nuint hole = Placement.StartOf(c, end);
+        if (hole == offset + held) return HeapStatus.OutOfMemory;
 #if BUDDYOS_HEAP_DEBUG
         if (c->Checks != 0)
         {
-            HeapStatus status = CheckedWindow(c, hole, end, hole, hole + kept);
+            HeapStatus status = CheckedWindow(c, end, hole, hole + kept);
             if (status != HeapStatus.Ok) return status;
             status = Placement.CheckNeighbours(c, offset, offset + held);
             if (status != HeapStatus.Ok) return status;
         }
 #endif
-        Placement.TakeWindow(&s->Runs, c, hole, end, hole, hole + kept);
+        Placement.TakeWindow(&s->Runs, c, end, hole, hole + kept);
         *Placement.HeadWord(&s->Runs, hole) = newSize;
         HeapConstants.CopyBytes(c->Base + hole, block, newSize);
         Placement.FreeRun(&s->Runs, c, offset, held);
@@ -471,6 +472,56 @@ public unsafe partial struct BuddyHeap : IBuddyHeap
         s->Counters.Reallocations++;
         newBlock = c->Base + hole;
         return HeapStatus.Ok;
+    }
+
+    /// <summary>
+    /// A run that cannot grow in place grows into the free stretches on both sides when together they hold it: it ends
+    /// where the stretch after it ends and starts as far into the stretch before it as it needs, and its contents move
+    /// down. No new block elsewhere, no hole left where it was: OutOfMemory (nothing changed) when they are too short.
+    /// </summary>
+    private HeapStatus GrowIntoNeighbours(nuint offset, nuint held, nuint requested, nuint newSize, out byte* newBlock)
+    {
+        newBlock = null;
+        LayeredState* s = _s;
+        BuddyCoreState* c = &s->Core;
+        nuint end = offset + held, newHeld = Placement.Kept(newSize);
+        if (!BuddyCore.FreeBefore(c, offset)) return HeapStatus.OutOfMemory;
+        nuint left = Placement.StartOf(c, offset), right = Placement.StretchAfterRun(c, end);
+        if (right - left < newHeld) return HeapStatus.OutOfMemory;
+        nuint at = right - newHeld;
+#if BUDDYOS_HEAP_DEBUG
+        if (c->Checks != 0)
+        {
+            HeapStatus status = CheckedWindow(c, offset, at, offset);
+            if (status == HeapStatus.Ok && right > end) status = CheckedWindow(c, right, end, right);
+            if (status != HeapStatus.Ok) return status;
+        }
+#endif
+        Placement.TakeWindow(&s->Runs, c, offset, at, offset);
+        if (right > end) Placement.TakeWindow(&s->Runs, c, right, end, right);
+        *Placement.HeadWord(&s->Runs, offset) = 0;
+        *Placement.HeadWord(&s->Runs, at) = newSize;
+        MoveDown(c->Base + at, c->Base + offset, requested);
+        s->Counters.RemoveLive(held, requested);
+        s->Counters.AddLive(newHeld, newSize);
+        s->Counters.Reallocations++;
+        newBlock = c->Base + at;
+        return HeapStatus.Ok;
+    }
+
+    /// <summary>Copies <paramref name="count"/> bytes to a lower address, the two ranges possibly overlapping: in chunks no
+    /// longer than the distance, each of which reads only bytes not yet written.</summary>
+    private static void MoveDown(byte* destination, byte* source, nuint count)
+    {
+        nuint distance = (nuint)(source - destination);
+        while (count > 0)
+        {
+            nuint chunk = count < distance ? count : distance;
+            HeapConstants.CopyBytes(destination, source, chunk);
+            destination += chunk;
+            source += chunk;
+            count -= chunk;
+        }
     }
 
     /// <summary>A reallocation that cannot stay in place: a new block, the contents copied, the old one freed.</summary>

@@ -265,11 +265,16 @@ internal static unsafe partial class BuddyCore
     /// 0), found downward from the largest order <paramref name="at"/> is aligned to: a leaf starting there can be
     /// no larger, so every node above it on the way is split. Usually one or two bit tests.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int LeafStartingAt(BuddyCoreState* c, nuint at, out nuint node)
+    public static int LeafStartingAt(BuddyCoreState* c, nuint at, out nuint node) => LeafStartingAt(c, at, c->Top, out node);
+
+    /// <summary>As the overload without a bound, for a leaf known to be of at most
+    /// <paramref name="maxOrder"/> (one that ends by a known offset): the walk down starts no higher.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int LeafStartingAt(BuddyCoreState* c, nuint at, int maxOrder, out nuint node)
     {
         int top = c->Top, minShift = c->MinShift;
         int k = at == 0 ? top : Bits.TrailingZeros((ulong)at) - minShift;
-        if (k > top) k = top;
+        if (k > maxOrder) k = maxOrder;
         node = BuddyTree.NodeOf(top, minShift, k, at);
         ulong* split = c->Split;
         while (k > 0 && Test(split, node))
@@ -281,7 +286,7 @@ internal static unsafe partial class BuddyCore
     }
 
     /// <summary>The leaf that ends at the leaf boundary <paramref name="at"/> (above 0), downward from the largest
-    /// order <paramref name="at"/> is aligned to, as <see cref="LeafStartingAt"/>.</summary>
+    /// order <paramref name="at"/> is aligned to, as LeafStartingAt does.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int LeafEndingAt(BuddyCoreState* c, nuint at, out nuint node)
     {
@@ -350,13 +355,15 @@ internal static unsafe partial class BuddyCore
     /// <summary>
     /// Takes [from, to), which lies wholly in free blocks, out of the free lists: afterwards it is covered by
     /// allocated leaves (the largest aligned blocks the free blocks allowed), and the parts of the free blocks at its
-    /// ends that lie outside it are free blocks again. O(blocks in the range + orders).
+    /// ends that lie outside it are free blocks again. O(blocks in the range + orders). <paramref name="fromLeafStart"/>:
+    /// a free leaf starts at <paramref name="from"/> (found downward in a bit test or two, else by the climb).
     /// </summary>
-    public static void ClaimRange(BuddyCoreState* c, nuint from, nuint to)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ClaimRange(BuddyCoreState* c, nuint from, nuint to, bool fromLeafStart)
     {
-        nuint at = from;
-        int k = LeafAt(c, at, out nuint node);
-        nuint start = at & ~(BlockSize(c, k) - 1);
+        nuint node;
+        int k = fromLeafStart ? LeafStartingAt(c, from, out node) : LeafAt(c, from, out node);
+        nuint start = from & ~(BlockSize(c, k) - 1);
         while (true)
         {
             nuint size = BlockSize(c, k), end = start + size;
@@ -391,9 +398,43 @@ internal static unsafe partial class BuddyCore
     {
         for (nuint at = from; at < to; )
         {
-            int k = LeafStartingAt(c, at, out _);
+            int k = LeafStartingAt(c, at, Bits.HighestBit((ulong)(to - at)) - c->MinShift, out _);
             ReleaseBlock(c, k, at);
             at += BlockSize(c, k);
+        }
+    }
+
+    /// <summary>
+    /// Frees the allocated leaves of [from, to), where [start, from) and [to, end) are free blocks (the free rows around
+    /// it): afterwards [start, end) is one row of free blocks, each the largest aligned block that fits, as merging would
+    /// leave it, but without merging one step at a time: each list operation is one the result needs (an old free block
+    /// that becomes part of a larger one leaves its list, a new free block joins one), so no leaf is pushed only to be
+    /// unlinked by the next merge. O(blocks in [start, end) x orders) bit tests.
+    /// </summary>
+    public static void ReleaseInto(BuddyCoreState* c, nuint from, nuint to, nuint start, nuint end)
+    {
+        int top = c->Top, minShift = c->MinShift;
+        for (nuint at = start; at < end; )
+        {
+            int k = at == 0 ? top : Bits.TrailingZeros((ulong)at) - minShift;
+            int fits = Bits.HighestBit((ulong)(end - at)) - minShift;
+            if (k > fits) k = fits;
+            if (k > top) k = top;
+            nuint blockEnd = at + BlockSize(c, k);
+            if (blockEnd > from && at < to)
+            {
+                // A new free block: the leaves inside it go (free ones off their lists), and the split bits from each up
+                // to it are cleared; a climb stops at a bit an earlier leaf's climb cleared.
+                for (nuint leaf = at; leaf < blockEnd; )
+                {
+                    int j = LeafStartingAt(c, leaf, k, out nuint node);
+                    if (Test(c->Free, node)) Unlink(c, j, leaf, node);
+                    leaf += BlockSize(c, j);
+                    for (node >>= 1; j < k && Test(c->Split, node); node >>= 1, j++) Clear(c->Split, node);
+                }
+                Push(c, k, at, NodeOf(c, k, at));
+            }
+            at = blockEnd;   // (a block wholly inside [start, from) or [to, end) is a free block already)
         }
     }
 

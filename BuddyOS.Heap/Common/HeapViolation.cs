@@ -43,8 +43,7 @@ public enum ViolationKind
     /// <summary>A run's leaves do not cover exactly its request rounded to the granule (one missing, free, a slab, or
     /// past it), an allocated leaf belongs to no run, or a size-store word outside slabs is set where no run starts.</summary>
     TrimmedRunBroken,
-    /// <summary>A free stretch's tag (its length, at its start) or footer (its start, at its end) disagrees with the
-    /// free blocks the tree holds there.</summary>
+    /// <summary>A free stretch's tag (its length, at its start) disagrees with the free blocks the tree holds there.</summary>
     StretchTagBroken,
     /// <summary>The placement's bins do not hold exactly the free stretches: one missing, listed twice or in the wrong
     /// bin, a link broken, or the bitmap of non-empty bins wrong.</summary>

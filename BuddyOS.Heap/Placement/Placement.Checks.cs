@@ -2,49 +2,46 @@
 namespace BuddyOS.Heap;
 
 // The placement's debug checks. With poison on, a stretch's free bytes hold the poison except each free block's 16 link
-// bytes and the stretch's own tag (24 bytes at start + 16) and footer (its last 8 bytes).
+// bytes and the stretch's own tag (its last 24 bytes).
 internal static unsafe partial class Placement
 {
-    /// <summary>The stretch at <paramref name="start"/> has a sane tag: a granule-multiple length inside the region, its
-    /// footer pointing back, links that are None or granule-aligned offsets in the region. Checked before anything is
+    /// <summary>The stretch that ends at <paramref name="end"/> has a sane tag: a granule-multiple length inside the
+    /// region, links that are None or granule-aligned ends in the region and link back. Checked before anything is
     /// written through them.</summary>
-    public static HeapStatus CheckStretch(BuddyCoreState* c, nuint start)
+    public static HeapStatus CheckStretch(BuddyCoreState* c, nuint end)
     {
         if (!BuddyCore.CheckingInvariants(c)) return HeapStatus.Ok;
-        if (start >= c->Size || (start & (Granule - 1)) != 0) return HeapStatus.HeapCorrupted;
-        StretchTag* t = Tag(c, start);
+        if (end > c->Size || end == 0 || (end & (Granule - 1)) != 0) return HeapStatus.HeapCorrupted;
+        StretchTag* t = Tag(c, end);
         nuint length = t->Length;
-        if (length == 0 || (length & (Granule - 1)) != 0 || length > c->Size - start) return HeapStatus.HeapCorrupted;
-        if (*Footer(c, start + length) != start) return HeapStatus.HeapCorrupted;
+        if (length == 0 || (length & (Granule - 1)) != 0 || length > end) return HeapStatus.HeapCorrupted;
         if (!LinkInPlace(c, t->Next) || !LinkInPlace(c, t->Prev)) return HeapStatus.HeapCorrupted;
-        if (t->Next != None && Tag(c, t->Next)->Prev != start) return HeapStatus.HeapCorrupted;
-        if (t->Prev != None && Tag(c, t->Prev)->Next != start) return HeapStatus.HeapCorrupted;
+        if (t->Next != None && Tag(c, t->Next)->Prev != end) return HeapStatus.HeapCorrupted;
+        if (t->Prev != None && Tag(c, t->Prev)->Next != end) return HeapStatus.HeapCorrupted;
         return HeapStatus.Ok;
     }
 
-    private static bool LinkInPlace(BuddyCoreState* c, nuint link) => link == None || (link < c->Size && (link & (Granule - 1)) == 0);
+    private static bool LinkInPlace(BuddyCoreState* c, nuint link) => link == None || (link <= c->Size && link != 0 && (link & (Granule - 1)) == 0);
 
     /// <summary>Before [from, to) is released: the stretches it will join have sane tags.</summary>
     public static HeapStatus CheckNeighbours(BuddyCoreState* c, nuint from, nuint to)
     {
         if (!BuddyCore.CheckingInvariants(c)) return HeapStatus.Ok;
-        if (BuddyCore.FreeBefore(c, from))
-        {
-            nuint start = *Footer(c, from);
-            if (start >= from || CheckStretch(c, start) != HeapStatus.Ok || start + Tag(c, start)->Length != from) return HeapStatus.HeapCorrupted;
-        }
-        if (BuddyCore.FreeFrom(c, to) && CheckStretch(c, to) != HeapStatus.Ok) return HeapStatus.HeapCorrupted;
+        if (BuddyCore.FreeBefore(c, from) && CheckStretch(c, from) != HeapStatus.Ok) return HeapStatus.HeapCorrupted;
+        nuint end = StretchAfter(c, to);
+        if (end > to && (CheckStretch(c, end) != HeapStatus.Ok || StartOf(c, end) != to)) return HeapStatus.HeapCorrupted;
         return HeapStatus.Ok;
     }
 
-    /// <summary>Every byte of [from, to), which lies in the stretch [start, end), still holds the poison but the link
-    /// bytes of its free blocks and the stretch's tag and footer.</summary>
-    public static bool PoisonedWindow(BuddyCoreState* c, nuint from, nuint to, nuint start, nuint end)
+    /// <summary>Every byte of [from, to), which lies in the stretch that ends at <paramref name="end"/>, still holds the
+    /// poison but the link bytes of its free blocks and the stretch's tag.</summary>
+    public static bool PoisonedWindow(BuddyCoreState* c, nuint from, nuint to, nuint end)
     {
         if (!BuddyCore.Poisoning(c)) return true;
         ulong word = 0x0101010101010101UL * HeapConstants.PoisonByte;
         int k = BuddyCore.LeafAt(c, from, out _);
         nuint leafStart = from & ~(BuddyCore.BlockSize(c, k) - 1), leafEnd = leafStart + BuddyCore.BlockSize(c, k);
+        nuint tag = end - (nuint)sizeof(StretchTag);
         for (nuint at = from; at < to; at += 8)
         {
             if (at >= leafEnd)
@@ -52,17 +49,16 @@ internal static unsafe partial class Placement
                 leafStart = at;
                 leafEnd = at + BuddyCore.BlockSize(c, BuddyCore.LeafStartingAt(c, at, out _));
             }
-            if (at - leafStart < BuddyCore.LinkBytes) continue;
-            if (at - start - TagOffset < (nuint)sizeof(StretchTag) || at >= end - (nuint)sizeof(nuint)) continue;
+            if (at - leafStart < BuddyCore.LinkBytes || at >= tag && at < end) continue;
             if (*(ulong*)(c->Base + at) != word) return false;
         }
         return true;
     }
 
     /// <summary>Releases the allocated leaves of [from, to) with the poison kept whole: the bytes poisoned first, each
-    /// merged buddy's links after, and the tags of the stretches [start, from) and [to, end) it joins, which are free
-    /// bytes inside the new stretch now (its own tags are written next).</summary>
-    private static void ReleasePoisoned(BuddyCoreState* c, nuint from, nuint to, nuint start, nuint end)
+    /// merged buddy's links after, and the tag of the stretch [start, from) it joins, which is free bytes inside the
+    /// new stretch now.</summary>
+    private static void ReleasePoisoned(BuddyCoreState* c, nuint from, nuint to, nuint start)
     {
         BuddyCore.Poison(c->Base + from, to - from);
         for (nuint at = from; at < to; )
@@ -71,26 +67,23 @@ internal static unsafe partial class Placement
             BuddyCore.ReleasePoisoned(c, k, at);
             at += BuddyCore.BlockSize(c, k);
         }
-        if (start < from) BuddyCore.Poison(c->Base + from - sizeof(nuint), (nuint)sizeof(nuint));
-        if (to < end) BuddyCore.Poison(c->Base + to + TagOffset, (nuint)sizeof(StretchTag));
+        if (start < from) BuddyCore.Poison(c->Base + from - sizeof(StretchTag), (nuint)sizeof(StretchTag));
     }
 
-    /// <summary>Poison turned on: each stretch's blocks get it but their links, and its tag and footer stay.</summary>
+    /// <summary>Poison turned on: each stretch's blocks get it but their links, and its tag stays.</summary>
     public static void PoisonFreeStretches(PlacementState* p, BuddyCoreState* c)
     {
         for (int b = 0; b < p->Bins; b++)
-            for (nuint s = p->BinHeads[b]; s != None; s = Tag(c, s)->Next)
+            for (nuint end = p->BinHeads[b]; end != None; end = Tag(c, end)->Next)
             {
-                StretchTag tag = *Tag(c, s);
-                nuint end = s + tag.Length;
-                for (nuint at = s; at < end; )
+                StretchTag tag = *Tag(c, end);
+                for (nuint at = end - tag.Length; at < end; )
                 {
                     nuint size = BuddyCore.BlockSize(c, BuddyCore.LeafStartingAt(c, at, out _));
                     BuddyCore.Poison(c->Base + at + BuddyCore.LinkBytes, size - BuddyCore.LinkBytes);
                     at += size;
                 }
-                *Tag(c, s) = tag;
-                *Footer(c, end) = s;
+                *Tag(c, end) = tag;
             }
     }
 }

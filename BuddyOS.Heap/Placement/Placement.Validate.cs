@@ -2,12 +2,12 @@ namespace BuddyOS.Heap;
 
 internal static unsafe partial class Placement
 {
-    /// <summary>A free stretch [start, end) found by a walk of the leaves: granule-aligned, its tag's length and its
-    /// footer agree, and every size-store word in it is zero.</summary>
+    /// <summary>A free stretch [start, end) found by a walk of the leaves: granule-aligned, its tag's length agrees, and
+    /// every size-store word in it is zero.</summary>
     public static HeapViolation ValidateStretch(PlacementState* p, BuddyCoreState* c, nuint start, nuint end)
     {
         if (((start | end) & (Granule - 1)) != 0) return HeapViolation.At(ViolationKind.StretchTagBroken, start, -1);
-        if (Tag(c, start)->Length != end - start || *Footer(c, end) != start)
+        if (Tag(c, end)->Length != end - start)
             return HeapViolation.At(ViolationKind.StretchTagBroken, start, -1);
         for (nuint at = start; at < end; at += Granule)
             if (*HeadWord(p, at) != 0) return HeapViolation.At(ViolationKind.TrimmedRunBroken, at, -1);
@@ -41,8 +41,8 @@ internal static unsafe partial class Placement
     }
 
     /// <summary>The bins hold exactly the <paramref name="stretches"/> stretches the walk found: each listed one is a
-    /// real stretch start (a free leaf with no free leaf before it) in the bin its length says, the lists well linked,
-    /// the bitmap bit set exactly for the non-empty bins.</summary>
+    /// real stretch end (a free leaf before it, none after it) in the bin its length says, the lists well linked, the
+    /// bitmap bit set exactly for the non-empty bins.</summary>
     public static HeapViolation ValidateBins(PlacementState* p, BuddyCoreState* c, nuint stretches)
     {
         nuint listed = 0;
@@ -51,15 +51,15 @@ internal static unsafe partial class Placement
             bool marked = (p->BinMap[b >> 6] & (1UL << (b & 63))) != 0;
             if (marked != (p->BinHeads[b] != None)) return HeapViolation.At(ViolationKind.StretchBinMismatch, 0, b);
             nuint previous = None;
-            for (nuint s = p->BinHeads[b]; s != None; s = Tag(c, s)->Next)
+            for (nuint e = p->BinHeads[b]; e != None; e = Tag(c, e)->Next)
             {
                 // Check the place before reading through it: a corrupt link may point anywhere.
-                if (s >= c->Size || (s & (Granule - 1)) != 0 || ++listed > stretches)
-                    return HeapViolation.At(ViolationKind.StretchBinMismatch, s, b);
-                if (!BuddyCore.FreeFrom(c, s) || BuddyCore.FreeBefore(c, s) || Tag(c, s)->Prev != previous
-                    || BinOf(Tag(c, s)->Length >> GranuleShift) != b)
-                    return HeapViolation.At(ViolationKind.StretchBinMismatch, s, b);
-                previous = s;
+                if (e > c->Size || e == 0 || (e & (Granule - 1)) != 0 || ++listed > stretches)
+                    return HeapViolation.At(ViolationKind.StretchBinMismatch, e, b);
+                if (!BuddyCore.FreeBefore(c, e) || BuddyCore.FreeFrom(c, e) || Tag(c, e)->Prev != previous
+                    || BinOf(Tag(c, e)->Length >> GranuleShift) != b)
+                    return HeapViolation.At(ViolationKind.StretchBinMismatch, e, b);
+                previous = e;
             }
         }
         return listed == stretches ? default : HeapViolation.At(ViolationKind.StretchBinMismatch, 0, -1);

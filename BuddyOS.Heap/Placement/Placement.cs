@@ -12,10 +12,10 @@ internal unsafe struct PlacementState
     public byte* Sizes;       // the shared size store: a run's requested size in its head granule's 64-bit word
 }
 
-/// <summary>A free stretch's tag, in the free memory itself, 16 bytes after its start (past the first block's links).</summary>
+/// <summary>A free stretch's tag, in the free memory itself: its last 24 bytes (past every free block's list links).</summary>
 internal struct StretchTag
 {
-    public nuint Next;     // the next stretch in the same bin, or Placement.None
+    public nuint Next;     // the end of the next stretch in the same bin, or Placement.None
     public nuint Prev;
     public nuint Length;   // bytes
 }
@@ -28,12 +28,14 @@ internal struct StretchTag
 /// <para>
 /// The free memory is seen as stretches: maximal rows of adjacent free blocks of any orders, each at least a granule
 /// (every block a heap with placement hands out is granule-aligned and a granule multiple). Each stretch carries a
-/// tag in its own first bytes (bin links and length, after the first block's list links) and its start in its last
-/// 8 bytes, and sits in one of the bins indexed by its length: exact bins of one granule up to 16 KiB, then eight per
-/// doubling. A non-empty bin is a bit in a bitmap, so finding the smallest bin that holds a request is a few bit
-/// scans (talc's idea), not a search: a good fit in O(1). A run is cut from the start of the stretch chosen; the rest
-/// is a stretch again. Freeing a run releases its leaves (the buddy merges them) and joins the stretches on either
-/// side in O(1): the core's bitmaps say whether a neighbour is free, the neighbour's tag or footer where it starts.
+/// tag in its own last bytes (its length and bin links; no free block's list links lie there) and sits in one of the
+/// bins indexed by its length: exact bins of one granule up to 16 KiB, then sixteen per doubling. A non-empty bin is a
+/// bit in a bitmap, so finding the smallest bin that holds a request is a few bit scans (talc's idea), not a search:
+/// a good fit in O(1). A run is cut from the start of the stretch chosen, so the rest keeps the tag: its length
+/// shrinks, and it changes bin only when the new length falls below its bin. Freeing a run releases its leaves (the
+/// buddy merges them) and joins the stretches on either side: the core's bitmaps say whether a neighbour is free,
+/// the tag just before the run says where the stretch before starts, and the stretch after ends where a walk of the
+/// bitmaps (a step per free block, no memory of the region touched) leaves its free blocks.
 /// </para>
 /// <para>
 /// A run is known by its head: the size store's 64-bit word of its first granule holds its requested size; every
@@ -53,8 +55,9 @@ internal static unsafe partial class Placement
     /// <summary>The bins below this one hold stretches of exactly bin + 1 granules.</summary>
     private const int ExactBins = 64;
 
-    /// <summary>Where a stretch's tag lies: after the 16 link bytes of its first free block.</summary>
-    private const int TagOffset = 16;
+    /// <summary>Above the exact bins, each doubling of length is cut into this many bins (lengths a sixteenth apart).</summary>
+    private const int SubBinShift = 4, SubBins = 1 << SubBinShift;
+
 
     // ---------------------------------------------------------------- creation
 
@@ -89,15 +92,15 @@ internal static unsafe partial class Placement
     {
         if (granules <= ExactBins) return (int)granules - 1;
         int e = Bits.HighestBit((ulong)granules);
-        return ExactBins + ((e - 6) << 3) + (int)((granules >> (e - 3)) & 7);
+        return ExactBins + ((e - 6) << SubBinShift) + (int)((granules >> (e - SubBinShift)) & (SubBins - 1));
     }
 
     /// <summary>The fewest granules a stretch of bin <paramref name="bin"/> has.</summary>
     public static nuint BinFloor(int bin)
     {
         if (bin < ExactBins) return (nuint)bin + 1;
-        int e = 6 + ((bin - ExactBins) >> 3);
-        return (nuint)(8 + ((bin - ExactBins) & 7)) << (e - 3);
+        int e = 6 + ((bin - ExactBins) >> SubBinShift);
+        return (nuint)(SubBins + ((bin - ExactBins) & (SubBins - 1))) << (e - SubBinShift);
     }
 
     /// <summary>The first non-empty bin from <paramref name="bin"/> up, or -1. A bit scan per bitmap word.</summary>
@@ -115,33 +118,35 @@ internal static unsafe partial class Placement
         return (w << 6) + Bits.TrailingZeros(bits);
     }
 
+    /// <summary>The tag of the stretch that ends at <paramref name="end"/>: its last bytes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static StretchTag* Tag(BuddyCoreState* c, nuint start) => (StretchTag*)(c->Base + start + TagOffset);
+    public static StretchTag* Tag(BuddyCoreState* c, nuint end) => (StretchTag*)(c->Base + end - (nuint)sizeof(StretchTag));
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static nuint* Footer(BuddyCoreState* c, nuint end) => (nuint*)(c->Base + end - sizeof(nuint));
-
-    /// <summary>Makes [start, end), free blocks with no free neighbour, a stretch: its tag, its footer, its bin.</summary>
+    /// <summary>Makes [start, end), free blocks with no free neighbour, a stretch: its tag and its bin.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AddStretch(PlacementState* p, BuddyCoreState* c, nuint start, nuint end)
     {
-        StretchTag* t = Tag(c, start);
-        int bin = BinOf((end - start) >> GranuleShift);
-        nuint head = p->BinHeads[bin];
-        t->Length = end - start;
-        t->Next = head;
-        t->Prev = None;
-        if (head != None) Tag(c, head)->Prev = start;
-        else p->BinMap[bin >> 6] |= 1UL << (bin & 63);
-        p->BinHeads[bin] = start;
-        *Footer(c, end) = start;
+        Tag(c, end)->Length = end - start;
+        Link(p, c, end, BinOf((end - start) >> GranuleShift));
     }
 
-    /// <summary>Takes the stretch at <paramref name="start"/> out of its bin.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void RemoveStretch(PlacementState* p, BuddyCoreState* c, nuint start)
+    private static void Link(PlacementState* p, BuddyCoreState* c, nuint end, int bin)
     {
-        StretchTag* t = Tag(c, start);
+        StretchTag* t = Tag(c, end);
+        nuint head = p->BinHeads[bin];
+        t->Next = head;
+        t->Prev = None;
+        if (head != None) Tag(c, head)->Prev = end;
+        else p->BinMap[bin >> 6] |= 1UL << (bin & 63);
+        p->BinHeads[bin] = end;
+    }
+
+    /// <summary>Takes the stretch that ends at <paramref name="end"/> out of its bin.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RemoveStretch(PlacementState* p, BuddyCoreState* c, nuint end)
+    {
+        StretchTag* t = Tag(c, end);
         if (t->Next != None) Tag(c, t->Next)->Prev = t->Prev;
         if (t->Prev != None) Tag(c, t->Prev)->Next = t->Next;
         else
@@ -152,19 +157,45 @@ internal static unsafe partial class Placement
         }
     }
 
-    /// <summary>The start of the stretch that holds the free offset <paramref name="offset"/>: back over the free
-    /// blocks before it. O(blocks in the stretch), at most about twice the orders.</summary>
+    /// <summary>The stretch that ends at <paramref name="end"/> now starts at <paramref name="start"/>: its length
+    /// changes, and its bin only when the length leaves the bin's range.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ResizeStretch(PlacementState* p, BuddyCoreState* c, nuint start, nuint end)
+    {
+        StretchTag* t = Tag(c, end);
+        int bin = BinOf((end - start) >> GranuleShift);
+        if (bin != BinOf(t->Length >> GranuleShift))
+        {
+            RemoveStretch(p, c, end);
+            Link(p, c, end, bin);
+        }
+        t->Length = end - start;
+    }
+
+    /// <summary>The start of the stretch that ends at <paramref name="end"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static nuint StartOf(BuddyCoreState* c, nuint end) => end - Tag(c, end)->Length;
+
+    /// <summary>The end of the free blocks that start at the leaf boundary <paramref name="at"/> (<paramref name="at"/>
+    /// itself when the leaf there is not free): a step forward per free block, reading the core's bitmaps only.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static nuint StretchAfter(BuddyCoreState* c, nuint at)
+    {
+        while (at < c->Size)
+        {
+            int k = BuddyCore.LeafStartingAt(c, at, out nuint node);
+            if (!BuddyCore.Test(c->Free, node)) break;
+            at += BuddyCore.BlockSize(c, k);
+        }
+        return at;
+    }
+
+    /// <summary>The end of the stretch that holds the free offset <paramref name="offset"/>. O(blocks in the stretch),
+    /// at most about twice the orders.</summary>
     public static nuint StretchHolding(BuddyCoreState* c, nuint offset)
     {
         int k = BuddyCore.LeafAt(c, offset, out _);
-        nuint at = offset & ~(BuddyCore.BlockSize(c, k) - 1);
-        while (at > 0)
-        {
-            int before = BuddyCore.LeafEndingAt(c, at, out nuint node);
-            if (!BuddyCore.Test(c->Free, node)) break;
-            at -= BuddyCore.BlockSize(c, before);
-        }
-        return at;
+        return StretchAfter(c, (offset & ~(BuddyCore.BlockSize(c, k) - 1)) + BuddyCore.BlockSize(c, k));
     }
 
     // ---------------------------------------------------------------- runs
@@ -179,9 +210,9 @@ internal static unsafe partial class Placement
     public static ulong* HeadWord(PlacementState* p, nuint offset) => (ulong*)(p->Sizes + (offset >> 5));
 
     /// <summary>
-    /// A stretch for <paramref name="kept"/> bytes (a granule multiple): the first of its exact bin, else the first of
-    /// the next non-empty bin above (every stretch there is long enough), else any stretch long enough in its own bin
-    /// (a bin above the exact ones holds lengths up to an eighth apart). None when no stretch holds it.
+    /// A stretch for <paramref name="kept"/> bytes (a granule multiple), by its end: the first of its exact bin, else the
+    /// first of the next non-empty bin above (every stretch there is long enough), else any stretch long enough in its
+    /// own bin (a bin above the exact ones holds lengths up to a sixteenth apart). None when no stretch holds it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static nuint FindStretch(PlacementState* p, BuddyCoreState* c, nuint kept)
@@ -204,17 +235,18 @@ internal static unsafe partial class Placement
     }
 
     /// <summary>
-    /// Cuts [<paramref name="from"/>, <paramref name="to"/>) out of the stretch [start, end) that holds it: the parts
-    /// before and after are stretches again, the window becomes allocated leaves of the core. O(leaves in the window
-    /// + orders).
+    /// Cuts [<paramref name="from"/>, <paramref name="to"/>) out of the stretch that ends at <paramref name="end"/> and
+    /// holds it: the part after it keeps the stretch's tag (shorter), the part before it is a stretch of its own, and
+    /// the window becomes allocated leaves of the core. O(leaves in the window + orders).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void TakeWindow(PlacementState* p, BuddyCoreState* c, nuint start, nuint end, nuint from, nuint to)
+    public static void TakeWindow(PlacementState* p, BuddyCoreState* c, nuint end, nuint from, nuint to)
     {
-        RemoveStretch(p, c, start);
+        nuint start = StartOf(c, end);
+        if (to < end) ResizeStretch(p, c, to, end);
+        else RemoveStretch(p, c, end);
         if (from > start) AddStretch(p, c, start, from);
-        if (to < end) AddStretch(p, c, to, end);
-        BuddyCore.ClaimRange(c, from, to);
+        BuddyCore.ClaimRange(c, from, to, from == start);
     }
 
     /// <summary>
@@ -222,16 +254,19 @@ internal static unsafe partial class Placement
     /// a stretch from the bins (alignments up to the granule); for larger alignments (up to the region's base, which the
     /// caller checked) the start of the smallest free block that is aligned and holds it alone, else an aligned window
     /// in a stretch long enough to hold one whatever its start; above the base alignment, the lowest window at that
-    /// absolute alignment that lies in free blocks. False when none is free.
+    /// absolute alignment that lies in free blocks. False when none is free. <paramref name="end"/> is the end of the
+    /// stretch that holds the window.
     /// </summary>
     public static bool FindWindow(PlacementState* p, BuddyCoreState* c, nuint kept, nuint alignment, nuint baseAlignment,
-        out nuint start, out nuint from)
+        out nuint end, out nuint from)
     {
-        from = start = None;
+        from = end = None;
         if (alignment <= Granule)
         {
-            start = from = FindStretch(p, c, kept);
-            return start != None;
+            end = FindStretch(p, c, kept);
+            if (end == None) return false;
+            from = StartOf(c, end);
+            return true;
         }
         if (alignment <= baseAlignment)
         {
@@ -240,31 +275,24 @@ internal static unsafe partial class Placement
             if (k >= 0)
             {
                 from = BuddyCore.FirstFree(c, k);
-                start = StretchHolding(c, from);
+                end = StretchHolding(c, from);
                 return true;
             }
             nuint need = kept + alignment - Granule;
-            start = need <= c->Size ? FindStretch(p, c, need) : None;
-            if (start == None) return false;
-            from = (start + alignment - 1) & ~(alignment - 1);
+            end = need <= c->Size ? FindStretch(p, c, need) : None;
+            if (end == None) return false;
+            from = (StartOf(c, end) + alignment - 1) & ~(alignment - 1);
             return true;
         }
         // Above the base alignment: candidates at the wanted absolute alignment, lowest first.
         for (nuint at = (0 - (nuint)c->Base) & (alignment - 1); at + kept <= c->Size; at += alignment)
         {
-            if (!BuddyCore.FreeFrom(c, at) && !InsideFreeLeaf(c, at)) continue;
             if (!RangeFreeFrom(c, at, at + kept)) continue;
             from = at;
-            start = StretchHolding(c, at);
+            end = StretchHolding(c, at);
             return true;
         }
         return false;
-    }
-
-    private static bool InsideFreeLeaf(BuddyCoreState* c, nuint at)
-    {
-        BuddyCore.LeafAt(c, at, out nuint node);
-        return BuddyCore.Test(c->Free, node);
     }
 
     /// <summary>True when [from, to) lies in free blocks, <paramref name="from"/> anywhere inside the first.</summary>
@@ -287,46 +315,45 @@ internal static unsafe partial class Placement
     }
 
     /// <summary>Gives [from, to), allocated leaves, back to the core and makes it one stretch with its free
-    /// neighbours.</summary>
+    /// neighbours: the stretch before it loses its tag (which is now inside the new one), the stretch after it keeps
+    /// its own, longer.</summary>
     public static void ReleaseWindow(PlacementState* p, BuddyCoreState* c, nuint from, nuint to)
     {
-        nuint start = from, end = to;
+        nuint start = from;
         if (BuddyCore.FreeBefore(c, from))
         {
-            start = *Footer(c, from);
-            RemoveStretch(p, c, start);
+            start = StartOf(c, from);
+            RemoveStretch(p, c, from);
         }
-        if (BuddyCore.FreeFrom(c, to))
-        {
-            end = to + Tag(c, to)->Length;
-            RemoveStretch(p, c, to);
-        }
+        nuint end = StretchAfter(c, to);
         ReleaseInto(p, c, from, to, start, end);
     }
 
-    /// <summary>Releases the allocated leaves of [from, to) and makes [start, end), which they lie in and which holds no
-    /// other stretch now, one stretch.</summary>
+    /// <summary>Releases the allocated leaves of [from, to) and makes [start, end), which they lie in, one stretch: the
+    /// stretch that ends at <paramref name="end"/> grows, or, when it is <paramref name="to"/> itself, a new one.</summary>
     private static void ReleaseInto(PlacementState* p, BuddyCoreState* c, nuint from, nuint to, nuint start, nuint end)
     {
 #if BUDDYOS_HEAP_DEBUG
-        if (BuddyCore.Poisoning(c)) ReleasePoisoned(c, from, to, start, end);
+        if (BuddyCore.Poisoning(c)) ReleasePoisoned(c, from, to, start);
         else
 #endif
-        BuddyCore.ReleaseRange(c, from, to);
-        AddStretch(p, c, start, end);
+        BuddyCore.ReleaseInto(c, from, to, start, end);
+        if (end > to) ResizeStretch(p, c, start, end);
+        else AddStretch(p, c, start, end);
     }
 
     /// <summary>Grows the run at <paramref name="offset"/> from <paramref name="kept"/> to <paramref name="newKept"/>
     /// bytes in place when the stretch after it holds the difference. Changes nothing otherwise. O(leaves + orders).</summary>
     public static bool TryGrowRun(PlacementState* p, BuddyCoreState* c, nuint offset, nuint kept, nuint newKept)
     {
-        nuint end = offset + kept;
-        if (!BuddyCore.FreeFrom(c, end)) return false;
-        nuint stretchEnd = end + Tag(c, end)->Length;
-        if (stretchEnd < offset + newKept) return false;
-        TakeWindow(p, c, end, stretchEnd, end, offset + newKept);
+        nuint end = StretchAfter(c, offset + kept);
+        if (end < offset + newKept) return false;
+        TakeWindow(p, c, end, offset + kept, offset + newKept);
         return true;
     }
+
+    /// <summary>The end of the stretch right after the run that ends at <paramref name="runEnd"/> (runEnd when none is).</summary>
+    public static nuint StretchAfterRun(BuddyCoreState* c, nuint runEnd) => StretchAfter(c, runEnd);
 
     /// <summary>Shrinks the run at <paramref name="offset"/> from <paramref name="kept"/> to <paramref name="newKept"/>
     /// bytes in place: the leaf the new end cuts is carved, the leaves past it released, and the freed tail joins the
@@ -338,26 +365,22 @@ internal static unsafe partial class Placement
         int k;
         while (true)
         {
-            k = BuddyCore.LeafStartingAt(c, at, out _);
+            k = BuddyCore.LeafStartingAt(c, at, Bits.HighestBit((ulong)(end - at)) - c->MinShift, out _);
             if (at + BuddyCore.BlockSize(c, k) > cut) break;
             at += BuddyCore.BlockSize(c, k);
         }
-        nuint stretchEnd = end;
-        if (BuddyCore.FreeFrom(c, end))
-        {
-            stretchEnd = end + Tag(c, end)->Length;
-            RemoveStretch(p, c, end);
-        }
+        nuint stretchEnd = StretchAfter(c, end);
 #if BUDDYOS_HEAP_DEBUG
         BuddyCore.PoisonReleased(c, cut, end - cut);
 #endif
-        nuint leafEnd = at + BuddyCore.BlockSize(c, k);
         if (at < cut)
         {
             BuddyCore.Carve(c, k, at, cut - at);       // the cut leaf keeps its part before the cut
-            at = leafEnd;
+            at += BuddyCore.BlockSize(c, k);
         }
-        ReleaseInto(p, c, at, end, cut, stretchEnd);
+        if (at < end) ReleaseInto(p, c, at, end, cut, stretchEnd);
+        else if (stretchEnd > end) ResizeStretch(p, c, cut, stretchEnd);
+        else AddStretch(p, c, cut, end);
     }
 
     /// <summary>The head of the run that holds the allocated, non-slab leaf starting at <paramref name="leafStart"/>:
@@ -379,20 +402,16 @@ internal static unsafe partial class Placement
     /// A whole aligned block of <paramref name="order"/> (a slab): the smallest free block that holds it, from the core's
     /// lists, cut out of the stretch that holds it. False when none is free. O(orders).
     /// </summary>
-    public static bool FindBlock(BuddyCoreState* c, int order, out nuint start, out nuint from)
+    public static bool FindBlock(BuddyCoreState* c, int order, out nuint end, out nuint from)
     {
         int k = BuddyCore.SmallestNonEmpty(c, order);
         if (k < 0)
         {
-            start = from = 0;
+            end = from = 0;
             return false;
         }
         from = BuddyCore.FirstFree(c, k);
-        start = StretchHolding(c, from);
+        end = StretchHolding(c, from);
         return true;
     }
-
-    /// <summary>The length of the stretch that starts at <paramref name="start"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static nuint LengthOf(BuddyCoreState* c, nuint start) => Tag(c, start)->Length;
 }
