@@ -110,7 +110,7 @@ public unsafe partial struct BuddyHeap : IBuddyHeap
 
     /// <summary>
     /// The bytes of metadata storage a heap of <paramref name="size"/> bytes and <paramref name="orders"/> orders needs
-    /// (4 MiB, 19 orders: 281,664, 6.7 % of the region), or 0 when that is not a valid configuration: size not a power
+    /// (4 MiB, 19 orders: 281,648, 6.7 % of the region), or 0 when that is not a valid configuration: size not a power
     /// of two of at least 4 KiB (a slab), or a minimum block, <c>size &gt;&gt; (orders - 1)</c>, other than 16 bytes. O(1).
     /// </summary>
     public static nuint MetadataBytes(nuint size, int orders) => TryLayout(size, orders, out Layout layout) ? layout.Total : 0;

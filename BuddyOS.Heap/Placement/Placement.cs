@@ -29,7 +29,7 @@ internal struct StretchTag
 /// The free memory is seen as stretches: maximal rows of adjacent free blocks of any orders, each at least a granule
 /// (every block a heap with placement hands out is granule-aligned and a granule multiple). Each stretch carries a
 /// tag in its own last bytes (its length and bin links; no free block's list links lie there) and sits in one of the
-/// bins indexed by its length: exact bins of one granule up to 16 KiB, then sixteen per doubling. A non-empty bin is a
+/// bins indexed by its length: exact bins of one granule below 16 KiB, then sixteen per doubling. A non-empty bin is a
 /// bit in a bitmap, so finding the smallest bin that holds a request is a few bit scans (talc's idea), not a search:
 /// a good fit in O(1). A run is cut from the start of the stretch chosen, so the rest keeps the tag: its length
 /// shrinks, and it changes bin only when the new length falls below its bin. Freeing a run releases its leaves (the
@@ -52,8 +52,8 @@ internal static unsafe partial class Placement
     /// <summary>No stretch: the end of a bin's list (1 is no granule multiple, so never a stretch's start).</summary>
     public const nuint None = 1;
 
-    /// <summary>The bins below this one hold stretches of exactly bin + 1 granules.</summary>
-    private const int ExactBins = 64;
+    /// <summary>The bins below this one hold stretches of exactly bin + 1 granules (up to 63: 16 KiB - 256).</summary>
+    private const int ExactBins = 63;
 
     /// <summary>Above the exact bins, each doubling of length is cut into this many bins (lengths a sixteenth apart).</summary>
     private const int SubBinShift = 4, SubBins = 1 << SubBinShift;
@@ -85,8 +85,8 @@ internal static unsafe partial class Placement
 
     // ---------------------------------------------------------------- bins
 
-    /// <summary>The bin of a stretch of <paramref name="granules"/> granules: granules - 1 up to 64, then eight bins
-    /// per doubling (the top three bits of the length).</summary>
+    /// <summary>The bin of a stretch of <paramref name="granules"/> granules: granules - 1 below 64, then sixteen bins
+    /// per doubling (the top five bits of the length).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int BinOf(nuint granules)
     {

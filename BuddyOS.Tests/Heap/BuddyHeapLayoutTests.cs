@@ -13,9 +13,9 @@ public unsafe class BuddyHeapLayoutTests
         // 32-byte minimum blocks: half the bitmap bits, but slack entries of 8 bits (an entry holds its block's slack).
         Assert.Equal((nuint)(16384 + 32768 + 131072 + PureHeader - 32), PureBuddyHeap.MetadataBytes(4u << 20, 18));
         // The kernel's heap: the same core and a size store of 4 bits per 16 bytes, plus the object cache's side table
-        // (48 bytes per 4 KiB), its 16 classes and two small lookups, and the placement's 193 bins with their bitmap.
+        // (48 bytes per 4 KiB), its 16 classes and two small lookups, and the placement's 192 bins with their bitmap.
         nuint layered = BuddyHeap.MetadataBytes(4u << 20, 19);
-        Assert.Equal((nuint)(32768 + 65536 + 131072 + LayeredHeader + 1024 * 48 + 16 * 48 + 32 + 64 + 1552 + 32), layered);
+        Assert.Equal((nuint)(32768 + 65536 + 131072 + LayeredHeader + 1024 * 48 + 16 * 48 + 32 + 64 + 1536 + 32), layered);
         Assert.True(layered * 100 <= (4u << 20) * 7, $"{layered} bytes of metadata: more than 7 % of the region");
     }
 
