@@ -269,6 +269,8 @@ namespace BuddyOS.Kernel.Shell
         private void Bench(List<string> args)
         {
             bool emulated = Hypervisor.IsQemuTcg(Hypervisor.Vendor());
+            if (Benchmark.SkippedUnderStress())
+                return;
             if (_scratch != null)
                 Benchmark.Run(_scratch, emulated);
             else
