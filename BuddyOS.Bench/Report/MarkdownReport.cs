@@ -23,9 +23,9 @@ public static class MarkdownReport
         L($"- Machine: {r.Machine}, {r.Cores} cores (shared; absolute numbers drift, ratios are what to read)");
         L($"- Runtime: {r.Runtime}");
         L($"- Latency clock: {r.ClockName}, {F(r.TicksPerNs, "F3")} ticks/ns");
-        L("- Allocators, all in one process, trials interleaved: **BuddyOS.Heap** (subject: the buddy with its object cache,");
-        L("  slabs for sizes up to 512 B at alignments up to 256; 16 B minimum block); **BuddyOS.Heap pure buddy** (the same");
-        L("  heap created without the cache);");
+        L("- Allocators, all in one process, trials interleaved: **BuddyOS.Heap** (subject: `BuddyHeap`, the buddy core with its");
+        L("  object cache, slabs for sizes up to 512 B at alignments up to 256, and its placement of runs rounded to 256 B);");
+        L("  **BuddyOS.Heap pure buddy** (`PureBuddyHeap`, the same buddy core alone: every request a power-of-two block);");
         L("  **TextbookBuddy** (baseline: singly linked free list per order, buddy found by walking the list, size");
         L("  passed on free, realloc = alloc+copy+free; `BuddyOS.TestSupport/Baselines/TextbookBuddy.cs`); **BumpHeap**");
         L("  (BuddyOS.Heap's bump allocator, the speed ceiling); **glibc** (`NativeMemory.AlignedAlloc/AlignedFree`,");
@@ -93,20 +93,17 @@ public static class MarkdownReport
             for (int a = 0; a < e.Allocators.Length; a++)
                 L($"| {e.Allocators[a]} | **{F(e.Mean[a] * 100, "F1")}%** | {F(e.Min[a] * 100, "F1")}% | {F(e.Max[a] * 100, "F1")}% |");
             L();
-            L("Why they differ: both round every request up to a power of two (up to ~50% internal waste, ~25% on");
-            L("average), which is why a buddy heap sits near 60% here while dlmalloc-style heaps reach 95%+ (a peer buddy");
-            L("with 64 B leaves: 58.9%). Their allocation and free policies are the same (lowest order that fits, lower half");
-            L("first, most recently freed block first, full merging), so the remaining difference is reallocation: BuddyOS.Heap");
-            L("shrinks in place and grows in place when the buddies above are free; the textbook buddy always moves");
-            L("(alloc+copy+free). The middle row is BuddyOS.Heap with the textbook's realloc policy, isolating that effect:");
+            L("Why they differ: the pure buddy and the textbook round every request up to a power of two (up to ~50% internal");
+            L("waste, ~25% on average), which is why a buddy heap sits near 60% here while dlmalloc-style heaps reach 95%+ (a");
+            L("peer buddy with 64 B leaves: 58.9%). BuddyOS.Heap keeps a large request rounded to 256 B only and places it in");
+            L("the best-fitting free stretch (docs/heap.md). The last row is BuddyOS.Heap with the textbook's realloc policy");
+            L("(alloc+copy+free), isolating the effect of its own reallocation (in place, into the neighbours, into a hole):");
             int moving = Array.FindIndex(e.Allocators, n => n.Contains("realloc ="));
             int textbook = Array.IndexOf(e.Allocators, "TextbookBuddy");
             if (moving > 0 && textbook > 0)
             {
                 double policy = (e.Mean[0] - e.Mean[moving]) * 100, rest = (e.Mean[moving] - e.Mean[textbook]) * 100;
-                L($"in-place realloc changes efficiency by {F(policy, "+0.0;-0.0")} points; everything else by {F(rest, "+0.0;-0.0")} points.");
-                if (policy < 0)
-                    L("Shrinking in place keeps a block at its old position, so the freed upper halves cannot merge while the lower part lives; moving it to the smallest fitting free block packs better here.");
+                L($"its reallocation changes efficiency by {F(policy, "+0.0;-0.0")} points; everything else, against the textbook, by {F(rest, "+0.0;-0.0")} points.");
             }
             L();
         }
