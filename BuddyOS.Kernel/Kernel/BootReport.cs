@@ -59,7 +59,7 @@ namespace BuddyOS.Kernel
             ConsoleDevice.WriteLine();
         }
 
-        public static void PrintFreeBlocks(ref BuddyHeap heap)
+        public static void PrintFreeBlocks<THeap>(ref THeap heap) where THeap : struct, IBuddyHeap
         {
             ConsoleDevice.Write("free blocks per order (block size):");
             for (int order = 0; order < heap.Orders; order++)

@@ -80,9 +80,12 @@ namespace BuddyOS.Kernel
             }
 
             TestResults results = SelfTests.Run(options, scratch);
-            if (scratch != null)
-                Benchmark.Run(scratch, Hypervisor.IsQemuTcg(hypervisor));
-            CollectorBenchmark.Run(Hypervisor.IsQemuTcg(hypervisor));
+            if (!Benchmark.SkippedUnderStress())
+            {
+                if (scratch != null)
+                    Benchmark.Run(scratch, Hypervisor.IsQemuTcg(hypervisor));
+                CollectorBenchmark.Run(Hypervisor.IsQemuTcg(hypervisor));
+            }
 
             Runtime.RuntimeReport.PrintClosing();
             CollectorReport.Print();
