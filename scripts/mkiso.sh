@@ -25,8 +25,9 @@ done
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/boot/grub"
-# Without DWARF: the ISO is smaller and GRUB reads less (out/kernel.elf keeps it, for gdb).
-objcopy --strip-debug "$kernel" "$stage/boot/kernel.elf"
+# Without DWARF and the ELF symbol table (the image carries its own, .ksyms): the ISO is smaller and GRUB reads
+# less; out/kernel.elf keeps both, for gdb.
+objcopy --strip-all "$kernel" "$stage/boot/kernel.elf"
 # The kernel embeds a console font; its licence travels with it.
 mkdir -p "$stage/LICENSES"
 cp "$root/LICENSES/console-font.txt" "$stage/LICENSES/console-font.txt"
