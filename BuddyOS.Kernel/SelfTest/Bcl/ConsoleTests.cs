@@ -25,6 +25,34 @@ namespace BuddyOS.Kernel.SelfTest.Bcl
             t.Check(System.Console.WindowWidth >= 80 && System.Console.WindowHeight >= 25, $"window {System.Console.WindowWidth}x{System.Console.WindowHeight}");
             System.Console.Error.Write("");
             t.Check(System.Console.Out.Encoding.WebName == "utf-8", $"System.Console.Out.Encoding {System.Console.Out.Encoding.WebName}");
+            // No terminfo: colours and cursor movement have no escape strings to send, so they change nothing.
+            string colour = null;
+            try
+            {
+                System.Console.ForegroundColor = ConsoleColor.Red;
+                System.Console.ResetColor();
+                colour = "no exception";
+                System.Console.SetCursorPosition(0, 0);
+                colour += ", SetCursorPosition: no exception";
+            }
+            catch (Exception e)
+            {
+                colour += $", {e.GetType().Name}: {e.Message}";
+            }
+            t.Note = $"colour and cursor: {colour}";
+
+            // No file system: every path is missing.
+            Exception missing = null;
+            try
+            {
+                GC.KeepAlive(File.ReadAllText("/etc/hostname"));
+            }
+            catch (Exception e)
+            {
+                missing = e;
+            }
+            t.Check(missing is DirectoryNotFoundException || missing is FileNotFoundException, $"File.ReadAllText: {missing?.Message ?? "read a file"}");
+
             TextWriter writer = new StringWriter();
             writer.Write("{0}-{1}", 1, 2);
             t.Equal("1-2", writer.ToString(), "StringWriter");

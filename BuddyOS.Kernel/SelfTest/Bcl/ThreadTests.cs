@@ -38,6 +38,19 @@ namespace BuddyOS.Kernel.SelfTest.Bcl
             t.Check(message != null && message.Contains("BuddyOS"), $"Thread.Start: {message ?? "no PlatformNotSupportedException"}");
             t.Equal(9, (ulong)counter, "the thread's body ran");
 
+            // Task.Run needs the thread pool's threads: the scheduler's exception, with that PlatformNotSupportedException inside.
+            Exception pool = null;
+            try
+            {
+                Task.Run(() => counter++).Wait();
+            }
+            catch (Exception e)
+            {
+                pool = e;
+            }
+            t.Check(pool is TaskSchedulerException && pool.InnerException is PlatformNotSupportedException && pool.InnerException.Message.Contains("BuddyOS"),
+                $"Task.Run: {(pool == null ? "ran" : $"{pool.GetType().Name}: {pool.Message} / {pool.InnerException?.Message}")}");
+
             // async code that completes synchronously needs no thread.
             t.Equal(42, (ulong)SumAsync(40).GetAwaiter().GetResult(), "an async method that completes synchronously");
             t.Check(Task.FromResult(3).Result == 3 && Task.CompletedTask.IsCompleted, "completed tasks");
