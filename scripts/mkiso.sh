@@ -28,9 +28,10 @@ mkdir -p "$stage/boot/grub"
 # Without DWARF and the ELF symbol table (the image carries its own, .ksyms): the ISO is smaller and GRUB reads
 # less; out/kernel.elf keeps both, for gdb.
 objcopy --strip-all "$kernel" "$stage/boot/kernel.elf"
-# The kernel embeds a console font; its licence travels with it.
+# The licences of what the image embeds travel with it: the .NET runtime (CoreLib and the framework compiled
+# in), musl (libm, mem*), the console font.
 mkdir -p "$stage/LICENSES"
-cp "$root/LICENSES/console-font.txt" "$stage/LICENSES/console-font.txt"
+cp "$root"/LICENSES/*.txt "$stage/LICENSES/"
 if [ -n "$cmdline" ]; then
     # Only the kernel's own line changes; everything else (timeout 0, no menu) stays as in iso/grub.cfg.
     escaped="$(printf '%s' "$cmdline" | sed 's/[&|\\]/\\&/g')"
