@@ -2,7 +2,6 @@
 //   selftest=fail            add one test that fails on purpose (checks the failure path end to end)
 //   selftest=full            run every self-test at full size (the default boot is sized for speed)
 //   selftest.only=a,b        run only the named tests
-//   selftest=full            every test at its full size (the default boot sizes them for its time budget)
 //   crash=null | crash=hang  null dereference after the banner / spin forever with interrupts off
 //   crash=oom                keep more live data than the heap holds: the out-of-memory panic
 //   gc.stress=N              collect before every Nth object allocation
