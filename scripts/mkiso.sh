@@ -1,21 +1,32 @@
 #!/usr/bin/env bash
-# mkiso.sh OUT.iso ["CMDLINE"]
-# Packs the already-built out/kernel.elf into a hybrid BIOS + UEFI ISO. With CMDLINE, the multiboot2
-# line of iso/grub.cfg carries it (the host tests use this for selftest=fail, crash=null, crash=hang).
+# mkiso.sh [--kernel ELF] OUT.iso ["CMDLINE"]
+# Packs an already-built kernel (default: out/kernel.elf) into a hybrid BIOS + UEFI ISO, with the licences the
+# build put beside it (LICENSES/ next to the ELF). With CMDLINE, the multiboot2 line of iso/grub.cfg carries it
+# (the host tests use this for selftest=fail, crash=null, crash=hang). The BuddyOS SDK ships this script with
+# iso/ beside it, as here, and passes --kernel.
 set -euo pipefail
 
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+kernel="$root/out/kernel.elf"
+if [ "${1:-}" = --kernel ]; then
+    [ $# -ge 2 ] || { echo "mkiso: --kernel needs a path" >&2; exit 2; }
+    kernel="$2"
+    shift 2
+fi
 if [ $# -lt 1 ] || [ $# -gt 2 ]; then
-    echo "usage: $0 OUT.iso [\"CMDLINE\"]" >&2
+    echo "usage: $0 [--kernel ELF] OUT.iso [\"CMDLINE\"]" >&2
     exit 2
 fi
-
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$1"
 cmdline="${2-}"
-kernel="$root/out/kernel.elf"
+licenses="$(dirname "$kernel")/LICENSES"
 
 if [ ! -f "$kernel" ]; then
     echo "mkiso: $kernel not found; build first with: dotnet build BuddyOS.sln" >&2
+    exit 1
+fi
+if [ ! -d "$licenses" ]; then
+    echo "mkiso: $licenses not found (the build puts the licences of what the image contains there); build first" >&2
     exit 1
 fi
 for tool in grub-mkrescue xorriso mformat; do
@@ -27,9 +38,9 @@ trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/boot/grub"
 # Without DWARF: the ISO is smaller and GRUB reads less (out/kernel.elf keeps it, for gdb).
 objcopy --strip-debug "$kernel" "$stage/boot/kernel.elf"
-# The kernel embeds a console font; its licence travels with it.
-mkdir -p "$stage/LICENSES"
-cp "$root/LICENSES/console-font.txt" "$stage/LICENSES/console-font.txt"
+# The image holds compiled .NET code (CoreLib and the framework), musl's libm and mem*, and a console font:
+# their licences travel with it.
+cp -r "$licenses" "$stage/LICENSES"
 if [ -n "$cmdline" ]; then
     # Only the kernel's own line changes; everything else (timeout 0, no menu) stays as in iso/grub.cfg.
     escaped="$(printf '%s' "$cmdline" | sed 's/[&|\\]/\\&/g')"
