@@ -1,0 +1,107 @@
+using System.Text.RegularExpressions;
+using BuddyOS.Protocol;
+using Xunit.Abstractions;
+using Xunit.Sdk;
+
+namespace BuddyOS.Tests.Kernel;
+
+/// <summary>
+/// A kernel of one's own, as its author makes it: samples/hello-kernel copied outside the tree, built with
+/// `dotnet build` against the packed BuddyOS.Sdk, booted in QEMU; a line typed on COM1 gets Run()'s answer.
+/// And what the SDK's generator says when a project has two kernel classes.
+/// </summary>
+[Collection(KernelCollection.Name)]
+public sealed class UserKernelTests
+{
+    private static readonly TimeSpan BootTimeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(30);
+    private const string SampleDir = "samples/hello-kernel";
+    private const string Prompt = "hello> ";
+
+    private readonly KernelFixture _fixture;
+    private readonly ITestOutputHelper _output;
+
+    public UserKernelTests(KernelFixture fixture, ITestOutputHelper output)
+    {
+        _fixture = fixture;
+        _output = output;
+    }
+
+    [Fact]
+    public async Task The_sample_kernel_built_outside_the_tree_boots_and_its_Run_answers_a_typed_line()
+    {
+        using var project = UserKernelProject.FromRepository("hello-kernel", $"{SampleDir}/hello-kernel.csproj", $"{SampleDir}/HelloKernel.cs");
+        var build = await project.BuildAsync();
+        Assert.True(build.ExitCode == 0 && File.Exists(project.Iso),
+            UserKernelProject.Describe(build, $"dotnet build of the sample in {project.Directory} (to make {project.Iso})"));
+        // The licences of what the image holds lie beside it and are packed onto it.
+        var licences = Path.Combine(Path.GetDirectoryName(project.Iso)!, "LICENSES");
+        foreach (var licence in new[] { "console-font.txt", "musl-copyright.txt", "dotnet-LICENSE.TXT", "dotnet-THIRD-PARTY-NOTICES.TXT" })
+            Assert.True(File.Exists(Path.Combine(licences, licence)), $"{licence} is not in {licences}");
+
+        var (report, answer, heap, status) = await _fixture.InQemuSlot(async () =>
+        {
+            await using var shell = QemuShell.Start(new QemuOptions(project.Iso) { Machine = "pc", MemoryMiB = 32 });
+            try
+            {
+                var report = shell.WaitFor(Prompt, BootTimeout).Replace("\r", "");
+                var answer = shell.Run("the cat, and THE hat", AnswerTimeout, Prompt);
+                var heap = shell.Run("heap", AnswerTimeout, Prompt);
+                shell.TypeOnSerial("quit\r");
+                var status = await shell.WaitForExitAsync(AnswerTimeout);
+                return (report, answer, heap, status);
+            }
+            catch (TimeoutException e)
+            {
+                throw new XunitException($"{e.Message}\n\ncommand: {shell.Command}\nqemu stderr: {shell.Stderr}");
+            }
+            finally
+            {
+                _output.WriteLine(KernelFixture.Tail(shell.Serial, 80));
+            }
+        });
+
+        // The generated registration made the sample's class the kernel; only its own self-test ran.
+        Assert.Contains($"{ReportProtocol.UserKernel} HelloKernel.WordCountKernel\n", report);
+        Assert.Contains($"{ReportProtocol.Plan} hello_word_count\n", report);
+        Assert.Contains($"{ReportProtocol.Pass} hello_word_count", report);
+        Assert.Contains($"{ReportProtocol.Summary} 1 {ReportProtocol.SummaryPassed} 0 {ReportProtocol.SummaryFailed}\n", report);
+        Assert.Contains("hello-kernel: type a line and I count its words.", report);
+        Assert.DoesNotContain(ReportProtocol.ShellPrompt, report);
+        // Run() read the line with Console.ReadLine and answered from its Dictionary.
+        Assert.Equal("5 words, 4 distinct so far; most common: \"the\" (2)\n", answer);
+        Assert.Matches(new Regex(@"^heap: [\d,]+ of 4,194,304 bytes held \([\d.]+%\), [\d,]+ live blocks, [\d,]+ bytes free, largest free block [\d,]+ bytes\ngc: \d+ collections so far\n$"), heap);
+        // quit: Stop(), AfterRun, and QEMU ends with the status of a kernel that stopped.
+        Assert.Equal(ReportProtocol.KernelStoppedStatus, status);
+    }
+
+    [Fact]
+    public async Task The_template_makes_a_project_that_builds_and_a_second_kernel_class_is_an_error_naming_both()
+    {
+        var (project, templateConfig) = await UserKernelProject.FromTemplateAsync("My-OS");
+        using var _ = project;
+        Assert.Contains($"<add key=\"buddyos\" value=\"{UserKernelProject.Feed}\" />", templateConfig);
+        var build = await project.BuildAsync();
+        Assert.True(build.ExitCode == 0 && File.Exists(project.Iso),
+            UserKernelProject.Describe(build, $"dotnet build of the template's project in {project.Directory} (to make {project.Iso})"));
+
+        project.Write("Second.cs", """
+            namespace Second;
+            public sealed class SecondKernel : Kernel { protected override void Run() { } }
+            public abstract class NotAKernel : Kernel { }
+            """);
+        var second = await project.BuildAsync();
+        var output = second.StartError ?? second.Output;
+        Assert.True(second.ExitCode != 0, UserKernelProject.Describe(second, "the build with two kernel classes"));
+        Assert.Contains("error BOS001: 2 kernel classes: My_OS.Kernel, Second.SecondKernel.", output);
+        Assert.DoesNotContain("NotAKernel", output);
+    }
+
+    [Fact]
+    public void The_sample_and_the_template_name_the_packed_SDK_version()
+    {
+        var version = UserKernelProject.PackedSdkVersion();
+        foreach (var file in new[] { $"{SampleDir}/hello-kernel.csproj", "templates/buddyos-kernel/MyKernel.csproj" })
+            Assert.Contains($"<Project Sdk=\"BuddyOS.Sdk/{version}\">", File.ReadAllText(Path.Combine(UserKernelProject.RepoRoot, file)));
+    }
+}
