@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using BuddyOS.Protocol;
 using Xunit.Abstractions;
-using Xunit.Sdk;
 
 namespace BuddyOS.Tests.Kernel;
 
@@ -39,27 +38,15 @@ public sealed class UserKernelTests
         foreach (var licence in new[] { "console-font.txt", "musl-copyright.txt", "dotnet-LICENSE.TXT", "dotnet-THIRD-PARTY-NOTICES.TXT" })
             Assert.True(File.Exists(Path.Combine(licences, licence)), $"{licence} is not in {licences}");
 
-        var (report, answer, heap, status) = await _fixture.InQemuSlot(async () =>
+        var (report, answer, heap, status) = await _fixture.InQemuShell(project.Iso, async shell =>
         {
-            await using var shell = QemuShell.Start(new QemuOptions(project.Iso) { Machine = "pc", MemoryMiB = 32 });
-            try
-            {
-                var report = shell.WaitFor(Prompt, BootTimeout).Replace("\r", "");
-                var answer = shell.Run("the cat, and THE hat", AnswerTimeout, Prompt);
-                var heap = shell.Run("heap", AnswerTimeout, Prompt);
-                shell.TypeOnSerial("quit\r");
-                var status = await shell.WaitForExitAsync(AnswerTimeout);
-                return (report, answer, heap, status);
-            }
-            catch (TimeoutException e)
-            {
-                throw new XunitException($"{e.Message}\n\ncommand: {shell.Command}\nqemu stderr: {shell.Stderr}");
-            }
-            finally
-            {
-                _output.WriteLine(KernelFixture.Tail(shell.Serial, 80));
-            }
-        });
+            var report = shell.WaitFor(Prompt, BootTimeout).Replace("\r", "");
+            var answer = shell.Run("the cat, and THE hat", AnswerTimeout, Prompt);
+            var heap = shell.Run("heap", AnswerTimeout, Prompt);
+            shell.TypeOnSerial("quit\r");
+            var status = await shell.WaitForExitAsync(AnswerTimeout);
+            return (report, answer, heap, status);
+        }, _output);
 
         // The generated registration made the sample's class the kernel; only its own self-test ran.
         Assert.Contains($"{ReportProtocol.UserKernel} HelloKernel.WordCountKernel\n", report);
