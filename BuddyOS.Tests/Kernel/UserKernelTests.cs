@@ -63,7 +63,7 @@ public sealed class UserKernelTests
     }
 
     [Fact]
-    public async Task The_template_makes_a_project_that_builds_and_a_second_kernel_class_is_an_error_naming_both()
+    public async Task The_template_makes_a_project_that_builds_and_the_generator_refuses_two_kernels_and_one_it_cannot_create()
     {
         var (project, templateConfig) = await UserKernelProject.FromTemplateAsync("My-OS");
         using var _ = project;
@@ -82,6 +82,16 @@ public sealed class UserKernelTests
         Assert.True(second.ExitCode != 0, UserKernelProject.Describe(second, "the build with two kernel classes"));
         Assert.Contains("error BOS001: 2 kernel classes: My_OS.Kernel, Second.SecondKernel.", output);
         Assert.DoesNotContain("NotAKernel", output);
+
+        // One kernel class again, but one BuddyOS cannot create with `new`.
+        File.Delete(Path.Combine(project.Directory, "Kernel.cs"));
+        project.Write("Second.cs", """
+            namespace Second;
+            public sealed class SecondKernel : Kernel { private SecondKernel() { } protected override void Run() { } }
+            """);
+        var third = await project.BuildAsync();
+        Assert.True(third.ExitCode != 0, UserKernelProject.Describe(third, "the build with a kernel class that has only a private constructor"));
+        Assert.Contains("error BOS002: Kernel class Second.SecondKernel has no public or internal parameterless constructor", third.StartError ?? third.Output);
     }
 
     [Fact]
