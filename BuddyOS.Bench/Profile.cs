@@ -18,7 +18,7 @@ public static unsafe class Profile
     {
         using var region = new NativeRegion(Runner.KernelHeapSize);
         using var region2 = new NativeRegion(Runner.KernelHeapSize);
-        var buddy = BuddyHeapAllocator.Create(region);
+        var buddy = BuddyAllocator<BuddyOS.Heap.BuddyHeap, LayeredKind>.Create(region);
         var textbook = TextbookBuddyAllocator.Create(region2);
         BuddyOS.Heap.BuddyHeap heap = buddy.Heap;
         var tb = textbook.Heap;
@@ -50,12 +50,12 @@ public static unsafe class Profile
         tb.Free(pinTb, 16, 8);
         Console.WriteLine($"alloc+free 16 B on an empty 4 MiB heap (18 splits, 18 merges): BuddyOS.Heap {Time(() => { for (int i = 0; i < N / 10; i++) heap.Free(heap.Allocate(16, 8)); }) * 10,6:F1} ns   textbook {Time(() => { for (int i = 0; i < N / 10; i++) tb.Free(tb.Allocate(16, 8), 16, 8); }) * 10,6:F1} ns");
 
-        // The same two loops on a heap created without exact requested sizes (no slack store).
+        // The same two loops on a pure buddy created without exact requested sizes (no slack store).
         using var region3 = new NativeRegion(Runner.KernelHeapSize);
-        nuint leanBytes = BuddyOS.Heap.BuddyHeap.MetadataBytes(Runner.KernelHeapSize, BuddyOS.Heap.BuddyHeap.OrdersFor(Runner.KernelHeapSize));
+        nuint leanBytes = BuddyOS.Heap.PureBuddyHeap.MetadataBytes(Runner.KernelHeapSize, BuddyOS.Heap.PureBuddyHeap.OrdersFor(Runner.KernelHeapSize));
         byte* leanMeta = (byte*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc(leanBytes, 64);
-        BuddyOS.Heap.BuddyHeap.TryCreate(region3.Start, region3.Size, BuddyOS.Heap.BuddyHeap.OrdersFor(region3.Size), leanMeta, leanBytes,
-            out BuddyOS.Heap.BuddyHeap lean, exactRequestedBytes: false);
+        BuddyOS.Heap.PureBuddyHeap.TryCreate(region3.Start, region3.Size, BuddyOS.Heap.PureBuddyHeap.OrdersFor(region3.Size), leanMeta, leanBytes,
+            out BuddyOS.Heap.PureBuddyHeap lean, exactRequestedBytes: false);
         byte* a = lean.Allocate(16, 8), b = lean.Allocate(16, 8), c = lean.Allocate(16, 8);
         Console.WriteLine($"exactRequestedBytes: false, alloc+free 16 B (no merge): {Time(() => { for (int i = 0; i < N; i++) lean.Free(lean.Allocate(16, 8)); }),6:F1} ns");
         lean.Free(a); lean.Free(b); lean.Free(c);
@@ -87,14 +87,14 @@ public static unsafe class Profile
     private static int EfficiencyWhy(int rounds)
     {
         using var region = new NativeRegion(Runner.KernelHeapSize);
-        nuint metaBytes = BuddyOS.Heap.BuddyHeap.MetadataBytes(region.Size, BuddyOS.Heap.BuddyHeap.OrdersFor(region.Size), objectCache: true);
+        nuint metaBytes = BuddyOS.Heap.BuddyHeap.MetadataBytes(region.Size, BuddyOS.Heap.BuddyHeap.OrdersFor(region.Size));
         byte* meta = (byte*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc(metaBytes, 64);
         double requested = 0, rounding = 0, cached = 0, free = 0, longest = 0, failedAlloc = 0, failedSize = 0;
         var live = new List<(nint P, nuint Size, nuint Align)>();
         for (int round = 0; round < rounds; round++)
         {
             BuddyOS.Heap.BuddyHeap.TryCreate(region.Start, region.Size, BuddyOS.Heap.BuddyHeap.OrdersFor(region.Size), meta, metaBytes,
-                out BuddyOS.Heap.BuddyHeap heap, objectCache: true);
+                out BuddyOS.Heap.BuddyHeap heap);
             live.Clear();
             var rng = new BuddyOS.TestSupport.Support.Rng(7 * 1_000_003 + (ulong)round);
             nuint failed;

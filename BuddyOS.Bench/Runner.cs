@@ -263,17 +263,18 @@ public sealed class Runner
 
     private void RunSeeds(Results results)
     {
-        var workloads = new (string Name, string Unit, SeedWorkload W)[]
+        var workloads = new (string Name, string Unit, SeedWorkload W, bool Target)[]
         {
-            ("one small object (8 B alloc+free)", "object", new SeedWorkload { Kind = SeedKind.SmallObject, Iterations = _plan.SmallObjects }),
-            ("list pushed to 500 (8 B elements, realloc x2)", "list", new SeedWorkload { Kind = SeedKind.GrowingList, Iterations = _plan.ShortListRepeats, Elements = 500 }),
-            ($"list pushed to {_plan.LongListElements:N0}", "list", new SeedWorkload { Kind = SeedKind.GrowingList, Iterations = _plan.LongListRepeats, Elements = _plan.LongListElements }),
-            ($"many short-lived boxes ({_plan.ShortLivedIterations:N0} = heap-size iterations)", "box", new SeedWorkload { Kind = SeedKind.ManyShortLived, Iterations = _plan.ShortLivedIterations }),
-            ("many boxes around one long-lived box", "box", new SeedWorkload { Kind = SeedKind.ManyAroundLongLived, Iterations = _plan.ShortLivedIterations }),
+            ("one small object (8 B alloc+free)", "object", new SeedWorkload { Kind = SeedKind.SmallObject, Iterations = _plan.SmallObjects }, true),
+            ("list pushed to 500 (8 B elements, realloc x2)", "list", new SeedWorkload { Kind = SeedKind.GrowingList, Iterations = _plan.ShortListRepeats, Elements = 500 }, false),
+            ($"list pushed to {_plan.LongListElements:N0}", "list", new SeedWorkload { Kind = SeedKind.GrowingList, Iterations = _plan.LongListRepeats, Elements = _plan.LongListElements }, false),
+            ($"many short-lived boxes ({_plan.ShortLivedIterations:N0} = heap-size iterations)", "box", new SeedWorkload { Kind = SeedKind.ManyShortLived, Iterations = _plan.ShortLivedIterations }, true),
+            ("many boxes around one long-lived box", "box", new SeedWorkload { Kind = SeedKind.ManyAroundLongLived, Iterations = _plan.ShortLivedIterations }, true),
+            ("48-byte churn (a ring of 64 live blocks)", "pair", new SeedWorkload { Kind = SeedKind.Churn48, Iterations = _plan.ShortLivedIterations }, true),
         };
         using var set = NewSet(KernelHeapSize);
         int n = set.Slots.Count;
-        foreach (var (name, unit, w) in workloads)
+        foreach (var (name, unit, w, target) in workloads)
         {
             var ns = Enumerable.Range(0, n).Select(_ => new List<double>()).ToArray();
             var failures = new long[n];
@@ -287,7 +288,7 @@ public sealed class Runner
                 }
             var row = new SeedRow
             {
-                Name = name, Unit = unit,
+                Name = name, Unit = unit, Target = target,
                 Allocators = set.Slots.Select(s => s.Name).ToArray(),
                 NsPerUnit = ns.Select(Stats.Median).ToArray(),
                 Failures = failures,

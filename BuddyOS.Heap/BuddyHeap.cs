@@ -1,116 +1,141 @@
 using System.Runtime.CompilerServices;
+using Cache = BuddyOS.Heap.ObjectCache<BuddyOS.Heap.KernelSizeClasses, BuddyOS.Heap.PlacementSlabSource>;
 
 namespace BuddyOS.Heap;
 
+/// <summary>The layered heap's state: each layer's own, one after the other, and the counters.</summary>
+internal unsafe struct LayeredState
+{
+    public BuddyCoreState Core;
+    public PlacementState Runs;
+    public ObjectCacheState Cache;
+    public HeapCounters Counters;
+    public nuint BaseAlignment;
+    public nuint MetadataBytes;
+}
+
+/// <summary>The object cache's slab source in the layered heap: aligned 4 KiB windows cut by the placement layer
+/// (so its stretches stay whole), which takes them from the buddy core.</summary>
+internal unsafe struct PlacementSlabSource : ISlabSource
+{
+    private readonly PlacementState* _p;
+    private readonly BuddyCoreState* _c;
+
+    public PlacementSlabSource(LayeredState* s)
+    {
+        _p = &s->Runs;
+        _c = &s->Core;
+    }
+
+    public HeapStatus TakeSlab(out nuint offset)
+    {
+        BuddyCoreState* c = _c;
+        if (!Placement.FindBlock(c, ObjectCacheState.SlabShift - c->MinShift, out nuint end, out offset)) return HeapStatus.OutOfMemory;
+#if BUDDYOS_HEAP_DEBUG
+        if (c->Checks != 0)
+        {
+            HeapStatus status = BuddyHeap.CheckedWindow(c, end, offset, offset + ((nuint)1 << ObjectCacheState.SlabShift));
+            if (status != HeapStatus.Ok) return status;
+        }
+#endif
+        Placement.TakeWindow(_p, c, end, offset, offset + ((nuint)1 << ObjectCacheState.SlabShift));
+        return HeapStatus.Ok;
+    }
+
+    public void ReturnSlab(nuint offset) => Placement.ReleaseWindow(_p, _c, offset, offset + ((nuint)1 << ObjectCacheState.SlabShift));
+}
+
 /// <summary>
-/// A binary buddy allocator over one caller-given region.
-/// <para>
-/// The region is a power of two in size and split into <c>Orders</c> block sizes: order k holds blocks of
-/// <c>MinBlockSize &lt;&lt; k</c> bytes, naturally aligned within the region. Blocks form an implicit binary
-/// tree: a block is either split into two buddies, free (on its order's doubly linked, intrusive free
-/// list), or allocated. Two bitmaps (split, free) record each node's state, so a block's buddy is tested
-/// in O(1) and a free never scans a list; a slack store records each live block's exact requested size.
-/// All of it lives in caller-provided metadata storage (<see cref="MetadataBytes"/>), none in the region.
-/// </para>
-/// <para>
-/// This struct is a handle: it holds one pointer to that storage, so it can sit in a static field before any
-/// heap exists, and copies of it are the same heap. It is not thread-safe; wrap it in a lock to share it.
-/// Every operation either succeeds or returns a status and changes nothing.
-/// </para>
+/// The kernel's heap: the buddy core with two layers over it, composed here.
+/// <list type="bullet">
+/// <item><b>Object cache</b> (Cache/ObjectCache.cs): sizes up to <see cref="SlabLimit"/> at alignments up to 256 come
+/// from slabs, 4 KiB blocks of the core cut into slots of one size class (<see cref="KernelSizeClasses"/>, a type
+/// parameter): O(1) allocate and free.</item>
+/// <item><b>Placement</b> (Placement/Placement.cs): everything else is a run, its request rounded to a 256-byte granule,
+/// cut from the start of a free stretch found in bit-scanned bins: a good fit in O(1), no search.</item>
+/// <item><b>Buddy core</b> (Buddy/BuddyCore.cs): the 19 free lists, split and merge, the tree. Slabs and runs are its
+/// allocated leaves; every free byte is in its free lists, which the boot report and the shell's map show.</item>
+/// </list>
+/// A handle: one pointer to state in the caller's metadata storage (<see cref="MetadataBytes"/>), so it can sit in a
+/// static field before any heap exists; copies are the same heap. Not thread-safe. Every operation either succeeds or
+/// returns a status and changes nothing (HeapCorrupted from the debug checks excepted).
 /// </summary>
-public unsafe partial struct BuddyHeap : IHeapAllocator
+public unsafe partial struct BuddyHeap : IBuddyHeap
 {
     /// <summary>The most orders a heap may have.</summary>
-    public const int MaxOrders = 48;
+    public const int MaxOrders = BuddyCore.MaxOrders;
 
-    /// <summary>log2 of the smallest allowed minimum block: a free block must hold two pointers.</summary>
-    internal const int MinBlockShift = 4;
+    /// <summary>The byte every free byte holds while <see cref="HeapChecks.Poison"/> is on.</summary>
+    public const byte PoisonByte = HeapConstants.PoisonByte;
 
-    private BuddyState* _s;
+    /// <summary>The largest size the object cache serves; larger requests are runs.</summary>
+    public const int SlabLimit = 512;
 
-    /// <summary>
-    /// The orders of a heap of <paramref name="size"/> bytes (a power of two) whose smallest block is 16 bytes,
-    /// the smallest allowed (4 MiB: 19 orders).
-    /// </summary>
-    public static int OrdersFor(nuint size) => Bits.HighestBit((ulong)size) - MinBlockShift + 1;
+    /// <summary>The number of size classes.</summary>
+    public const int SlabClasses = 16;
 
-    /// <summary>Bytes in a block of <paramref name="order"/> (<see cref="MinBlockSize"/> &lt;&lt; order).</summary>
-    public readonly nuint BlockSize(int order) => BuddyTree.BlockSize(_s->MinShift, order);
+    /// <summary>The granule of a run: a request above the cache's limit (or over-aligned) keeps its size rounded up to it.</summary>
+    public const int TrimGranule = Placement.Granule;
+
+    private LayeredState* _s;
+
+    /// <summary>The orders of a heap of <paramref name="size"/> bytes with 16-byte minimum blocks (4 MiB: 19).</summary>
+    public static int OrdersFor(nuint size) => PureBuddyHeap.OrdersFor(size);
+
+    /// <summary>The object size of size class <paramref name="index"/> (0 .. SlabClasses - 1).</summary>
+    public static int SlabClassSize(int index) => default(KernelSizeClasses).SizeOf(index);
 
     // ---------------------------------------------------------------- creation
 
-    /// <summary>
-    /// The bytes of metadata storage a heap of <paramref name="size"/> bytes and <paramref name="orders"/>
-    /// orders needs (for 4 MiB and 19 orders: 230,000 bytes; with the object cache 279,000), or 0 when that is not
-    /// a valid configuration (size not a power of two, orders outside 1..<see cref="MaxOrders"/>, or a minimum
-    /// block, <c>size &gt;&gt; (orders - 1)</c>, smaller than 16 bytes; with the object cache, a minimum block
-    /// other than 16 bytes or a region smaller than a 4 KiB slab). O(1).
-    /// </summary>
-    public static nuint MetadataBytes(nuint size, int orders, bool objectCache = false)
-        => BuddyLayout.TryCompute(size, orders, objectCache, out BuddyLayout layout) ? layout.Total : 0;
+    private struct Layout
+    {
+        public nuint Lists, Counts, Split, Free, Sizes, Pages, Classes, ClassOf, AlignedClassOf, BinHeads, BinMap, Total;
+    }
+
+    private static bool TryLayout(nuint size, int orders, out Layout layout)
+    {
+        layout = default;
+        // Slots and runs are 16-byte multiples whose sizes sit in 4-bit entries, and a slab is a block of the core.
+        if (!BuddyCore.IsValidShape(size, orders) || BuddyTree.MinShiftFor(size, orders) != BuddyCore.MinBlockShift) return false;
+        if (size < ((nuint)1 << ObjectCacheState.SlabShift) || !Cache.PolicyValid()) return false;
+        var cursor = new MetadataCursor();
+        cursor.Take((nuint)sizeof(LayeredState));
+        BuddyCore.Reserve(ref cursor, orders, out layout.Lists, out layout.Counts, out layout.Split, out layout.Free);
+        layout.Sizes = cursor.Take(size >> 5);   // 4 bits per 16 bytes
+        Cache.Reserve(ref cursor, size, out layout.Pages, out layout.Classes, out layout.ClassOf, out layout.AlignedClassOf);
+        Placement.Reserve(ref cursor, size, out layout.BinHeads, out layout.BinMap);
+        layout.Total = cursor.At;
+        return true;
+    }
 
     /// <summary>
-    /// Builds an empty heap: the whole region is one free block of the largest order.
-    /// Fails with <see cref="HeapStatus.InvalidConfiguration"/> when the region is null or not 4096-aligned,
-    /// the configuration is invalid (see <see cref="MetadataBytes"/>), the metadata is null, not 16-aligned
-    /// or overlaps the region; with <see cref="HeapStatus.MetadataTooSmall"/> when
-    /// <paramref name="metadataBytes"/> is below <see cref="MetadataBytes"/>. O(metadata size): it clears it.
-    /// <para>
-    /// <paramref name="exactRequestedBytes"/> (the default) keeps each live block's requested size, so
-    /// <see cref="HeapStatistics.RequestedBytes"/> and fragmentation are exact and a moving reallocation copies
-    /// only what was asked for. That costs one access to the slack store per allocation and free (about a
-    /// fifth to a third of the time of a small allocate/free pair on the host); with false, a block's requested size is
-    /// taken to be its block size everywhere: statistics then count held bytes as requested.
-    /// </para>
-    /// <para>
-    /// <paramref name="objectCache"/> puts the object cache in front of the buddy: sizes up to
-    /// <see cref="SlabLimit"/> come from slabs (4 KiB buddy blocks cut into slots of one size class, at most 25%
-    /// above the request from 64 B on), larger ones are buddy blocks as without it (see BuddyHeap.Slab.cs).
-    /// </para>
+    /// The bytes of metadata storage a heap of <paramref name="size"/> bytes and <paramref name="orders"/> orders needs
+    /// (4 MiB, 19 orders: 281,648, 6.7 % of the region), or 0 when that is not a valid configuration: size not a power
+    /// of two of at least 4 KiB (a slab), or a minimum block, <c>size &gt;&gt; (orders - 1)</c>, other than 16 bytes. O(1).
     /// </summary>
-    public static HeapStatus TryCreate(byte* region, nuint size, int orders, byte* metadata, nuint metadataBytes,
-        out BuddyHeap heap, bool exactRequestedBytes = true, bool objectCache = false)
+    public static nuint MetadataBytes(nuint size, int orders) => TryLayout(size, orders, out Layout layout) ? layout.Total : 0;
+
+    /// <summary>
+    /// Builds an empty heap: the whole region is one free block of the largest order and one free stretch.
+    /// InvalidConfiguration when the region is null or not 4096-aligned, the configuration is invalid (see
+    /// <see cref="MetadataBytes"/>), the metadata is null, not 16-aligned or overlaps the region; MetadataTooSmall when
+    /// <paramref name="metadataBytes"/> is below <see cref="MetadataBytes"/>. O(metadata size): it clears it.
+    /// </summary>
+    public static HeapStatus TryCreate(byte* region, nuint size, int orders, byte* metadata, nuint metadataBytes, out BuddyHeap heap)
     {
         heap = default;
-        if (region == null || ((nuint)region & 4095) != 0) return HeapStatus.InvalidConfiguration;
-        if (!BuddyLayout.TryCompute(size, orders, objectCache, out BuddyLayout layout)) return HeapStatus.InvalidConfiguration;
-        if ((nuint)region + size - 1 < (nuint)region) return HeapStatus.InvalidConfiguration;   // wraps around
-        if (metadata == null || ((nuint)metadata & 15) != 0) return HeapStatus.InvalidConfiguration;
-        if (metadataBytes < layout.Total) return HeapStatus.MetadataTooSmall;
-        if (metadata < region + size && region < metadata + layout.Total) return HeapStatus.InvalidConfiguration;
+        bool valid = TryLayout(size, orders, out Layout layout);
+        HeapStatus status = HeapConstants.CheckCreate(region, size, metadata, metadataBytes, valid ? layout.Total : 0);
+        if (status != HeapStatus.Ok) return status;
 
-        ClearBytes(metadata, layout.Total);
-        var s = (BuddyState*)metadata;
-        s->Base = region;
-        s->Size = size;
+        HeapConstants.ClearBytes(metadata, layout.Total);
+        var s = (LayeredState*)metadata;
+        BuddyCore.Initialize(&s->Core, region, size, orders, metadata, layout.Lists, layout.Counts, layout.Split, layout.Free);
+        Cache.Initialize(&s->Cache, metadata, layout.Pages, layout.Classes, layout.ClassOf, layout.AlignedClassOf, metadata + layout.Sizes);
+        Placement.Initialize(&s->Runs, &s->Core, metadata, layout.BinHeads, layout.BinMap, metadata + layout.Sizes);
         s->BaseAlignment = (nuint)region & (0 - (nuint)region);
-        s->NaturalAlignmentLimit = s->BaseAlignment < size ? s->BaseAlignment : size;
         s->MetadataBytes = layout.Total;
-        s->Top = orders - 1;
-        s->MinShift = BuddyTree.MinShiftFor(size, orders);
-        s->SlackShift = layout.SlackShift;
-        s->ExactRequested = exactRequestedBytes;
-        s->Trims = objectCache && exactRequestedBytes;
-        s->Lists = (FreeNode*)(metadata + layout.ListsOffset);
-        s->FreeCounts = (nuint*)(metadata + layout.CountsOffset);
-        s->Split = (ulong*)(metadata + layout.SplitOffset);
-        s->Free = (ulong*)(metadata + layout.FreeOffset);
-        s->Slack = metadata + layout.SlackOffset;
-        if (objectCache)
-        {
-            s->Classes = (SlabClass*)(metadata + layout.ClassesOffset);
-            s->Slabs = (SlabPage*)(metadata + layout.SlabsOffset);
-            InitializeSlabClasses(s);
-        }
-        for (int k = 0; k < orders; k++)
-        {
-            FreeNode* sentinel = &s->Lists[k];
-            sentinel->Next = sentinel;
-            sentinel->Prev = sentinel;
-        }
-
         heap._s = s;
-        Push(s, s->Top, 0, 1);
         return HeapStatus.Ok;
     }
 
@@ -119,199 +144,129 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
     /// <summary>True once <see cref="TryCreate"/> has succeeded for this handle.</summary>
     public readonly bool IsCreated => _s != null;
     /// <summary>The first byte of the region.</summary>
-    public readonly byte* RegionStart => _s->Base;
+    public readonly byte* RegionStart => _s->Core.Base;
     /// <summary>The region's size in bytes.</summary>
-    public readonly nuint RegionSize => _s->Size;
-    /// <summary>The number of block sizes.</summary>
-    public readonly int Orders => _s->Top + 1;
-    /// <summary>The smallest block, <c>RegionSize &gt;&gt; (Orders - 1)</c>.</summary>
+    public readonly nuint RegionSize => _s->Core.Size;
+    /// <summary>The number of block sizes of the buddy core.</summary>
+    public readonly int Orders => _s->Core.Top + 1;
+    /// <summary>The buddy core's smallest block: 16 bytes.</summary>
     public readonly nuint MinBlockSize => BlockSize(0);
     /// <summary>The bytes of metadata storage this heap uses.</summary>
     public readonly nuint MetadataSize => _s->MetadataBytes;
-    /// <summary>
-    /// The largest alignment every block size can honour: the alignment of the region's start. Larger
-    /// alignments are honoured only for blocks no bigger than it (found by a placement search).
-    /// </summary>
+    /// <summary>The alignment of the region's start: larger alignments are honoured for blocks up to it only.</summary>
     public readonly nuint BaseAlignment => _s->BaseAlignment;
+    /// <summary>Bytes in a block of <paramref name="order"/>.</summary>
+    public readonly nuint BlockSize(int order) => BuddyCore.BlockSize(&_s->Core, order);
     /// <summary>True when <paramref name="p"/> lies inside the region. O(1).</summary>
-    public readonly bool Contains(byte* p) => p >= _s->Base && (nuint)(p - _s->Base) < _s->Size;
-    /// <summary>The number of free blocks of <paramref name="order"/>. O(1).</summary>
-    public readonly nuint FreeBlockCount(int order)
-        => order < 0 || order > _s->Top ? 0 : _s->FreeCounts[order];
+    public readonly bool Contains(byte* p) => BuddyCore.Contains(&_s->Core, p);
+    /// <summary>The buddy core's free blocks of <paramref name="order"/>. O(1).</summary>
+    public readonly nuint FreeBlockCount(int order) => BuddyCore.FreeBlockCount(&_s->Core, order);
+    /// <summary>Always true: this heap has its object cache (kept for callers written for either heap).</summary>
+    public readonly bool HasObjectCache => true;
+
+    /// <summary>The slabs and live objects of size class <paramref name="index"/>. O(1).</summary>
+    public readonly void GetSlabClass(int index, out nuint slabs, out nuint liveObjects)
+    {
+        slabs = liveObjects = 0;
+        if ((uint)index < SlabClasses) Cache.Counts(&_s->Cache, index, out slabs, out liveObjects);
+    }
+
+    /// <summary>Returns the object cache's spare (empty) slabs to the buddy, where they merge; the bytes returned.
+    /// Allocation does this by itself before it reports out of memory. O(classes x orders).</summary>
+    public nuint TrimObjectCache()
+    {
+        LayeredState* s = _s;
+        nuint before = Cache.CachedBytes(&s->Cache);
+        var source = new PlacementSlabSource(s);
+        Cache.ReleaseSpares(&s->Cache, ref source);
+        return before - Cache.CachedBytes(&s->Cache);
+    }
 
     // ---------------------------------------------------------------- allocation
 
     /// <summary>
-    /// Allocates the smallest free block that holds <paramref name="size"/> bytes at <paramref name="alignment"/>,
-    /// splitting a larger one down as needed. O(orders). Statuses: ZeroSize, AlignmentNotPowerOfTwo,
-    /// SizeOverflow (size + alignment overflows), AlignmentTooLarge (above the heap size, or above the region's
-    /// base alignment for a block larger than it), SizeTooLarge, OutOfMemory; on each, nothing changes.
+    /// Allocates <paramref name="size"/> bytes at <paramref name="alignment"/>: a slot of the object cache up to
+    /// <see cref="SlabLimit"/> (alignment up to 256), else a run of the placement layer. O(1) either way, plus
+    /// O(orders) for a new slab or a run's leaves. Statuses: ZeroSize, AlignmentNotPowerOfTwo, SizeOverflow,
+    /// AlignmentTooLarge (above the heap size, or above the region's base alignment for a block larger than it),
+    /// SizeTooLarge, OutOfMemory (after the spare slabs went back); with the debug checks UseAfterFree (the memory it
+    /// would hand out was written while free) and HeapCorrupted. On each, nothing changes.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public HeapStatus TryAllocate(nuint size, nuint alignment, out byte* block)
     {
-        BuddyState* s = _s;
-        if (s->Slabs != null)
+        LayeredState* s = _s;
+        // The common case alone, so it inlines into callers: a small object at malloc's alignment, a listed slab.
+        if (size - 1 < SlabLimit && alignment - 1 < 16 && (alignment & (alignment - 1)) == 0 && s->Core.Checks == 0)
         {
-            // The common case alone, so it compiles without spills: a small object at malloc's alignment.
-            if (size - 1 < SlabLimit && alignment - 1 < 16 && (alignment & (alignment - 1)) == 0)
-                return AllocateObject(s, ClassFor(size), size, out block);
-            return TryAllocateWithCache(size, alignment, out block);
-        }
-        return TryAllocateBlock(size, alignment, out block);
-    }
-
-    /// <summary>TryAllocate on a heap with the object cache, past its common case: an over-aligned slot, or a
-    /// buddy allocation (a trimming heap places a run in a well-fitting free stretch; what it does not take, bad
-    /// arguments and alignments above the region's, goes to the lists, which name the error or place the block).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private HeapStatus TryAllocateWithCache(nuint size, nuint alignment, out byte* block)
-    {
-        BuddyState* s = _s;
-        int c = CacheClassFor(size, alignment);
-        if (c >= 0) return AllocateObject(s, c, size, out block);
-        HeapStatus status = PlaceOrTakeBlock(size, alignment, out block);
-        return status == HeapStatus.OutOfMemory ? AllocateAfterFailure(size, alignment, out block) : status;
-    }
-
-    /// <summary>A buddy allocation on a heap with the cache: a run where TryPlaceRun finds room, else the lists.</summary>
-    private HeapStatus PlaceOrTakeBlock(nuint size, nuint alignment, out byte* block)
-    {
-        HeapStatus status;
-        if (_s->Trims && (status = TryPlaceRun(size, alignment, out block)) != HeapStatus.OutOfMemory) return status;
-        return TryAllocateBlock(size, alignment, out block);
-    }
-
-    /// <summary>When nothing holds a valid request: the spare slabs go back to the buddy and merge, then both
-    /// placements again. Out of memory is the answer only then.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private HeapStatus AllocateAfterFailure(nuint size, nuint alignment, out byte* block)
-    {
-        block = null;
-        return ReleaseSpareSlabs(_s) ? PlaceOrTakeBlock(size, alignment, out block) : HeapStatus.OutOfMemory;
-    }
-
-    /// <summary>A buddy block for the request (TryAllocate without the object cache).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private HeapStatus TryAllocateBlock(nuint size, nuint alignment, out byte* block)
-    {
-        BuddyState* s = _s;
-        // Fast path: 1 <= size <= heap and a power-of-two alignment that natural alignment covers. The
-        // unsigned `x - 1 < limit` tests reject zero along with values above the limit.
-        if (size - 1 < s->Size && alignment - 1 < s->NaturalAlignmentLimit && (alignment & (alignment - 1)) == 0)
-        {
-            nuint need = size > alignment ? size : alignment;
-            int order = BuddyTree.OrderForBytes(s->MinShift, need);
-#if BUDDYOS_HEAP_DEBUG
-            if (s->Checks != 0) return TryAllocateChecked(s, order, size, out block);
-#endif
-            if (TakeFromLists(s, order, out nuint offset))
+            int index = s->Cache.ClassOf[(size - 1) >> 4];
+            if (Cache.TryTakeListed(&s->Cache, index, size, out nuint offset))
             {
-                Commit(s, order, offset, size);
-                block = s->Base + offset;
+                s->Counters.Allocations++;
+                s->Counters.AddLive(s->Cache.Classes[index].Size, size);
+                block = s->Core.Base + offset;
                 return HeapStatus.Ok;
             }
-            block = null;
-            return HeapStatus.OutOfMemory;
         }
-        return TryAllocateSlow(size, alignment, out block);
+        return AllocateSlow(size, alignment, out block);
     }
 
-    /// <summary>Requests the fast path does not take: bad arguments (each its own status) and placement.</summary>
-    private HeapStatus TryAllocateSlow(nuint size, nuint alignment, out byte* block)
+    /// <summary>Everything past the common case: a new slab, an over-aligned slot, a run, a bad request, the checks.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private HeapStatus AllocateSlow(nuint size, nuint alignment, out byte* block)
     {
+        LayeredState* s = _s;
         block = null;
-        HeapStatus status = OrderFor(size, alignment, out int order);
+        int index = Cache.ClassFor(&s->Cache, size, alignment);
+        if (index >= 0)
+        {
+            var source = new PlacementSlabSource(s);
+            HeapStatus taken = Cache.Take(&s->Cache, ref source, index, size, s->Core.Base, s->Core.Checks, out nuint slot);
+            if (taken != HeapStatus.Ok) return taken;
+            s->Counters.Allocations++;
+            s->Counters.AddLive(s->Cache.Classes[index].Size, size);
+            block = s->Core.Base + slot;
+            return HeapStatus.Ok;
+        }
+        HeapStatus status = BuddyCore.OrderFor(&s->Core, s->BaseAlignment, size, alignment, out _);
         if (status != HeapStatus.Ok) return status;
-        BuddyState* s = _s;
-#if BUDDYOS_HEAP_DEBUG
-        if (s->Checks != 0 && alignment <= s->NaturalAlignmentLimit) return TryAllocateChecked(s, order, size, out block);
-#endif
-        bool found = alignment <= s->NaturalAlignmentLimit
-            ? TakeFromLists(s, order, out nuint offset)
-            : TryPlace(order, alignment, out offset);
-        if (!found) return HeapStatus.OutOfMemory;
-        Commit(s, order, offset, size);
-        block = s->Base + offset;
+        status = AllocateRun(size, alignment, out nuint offset);
+        if (status == HeapStatus.OutOfMemory && TrimObjectCache() != 0) status = AllocateRun(size, alignment, out offset);
+        if (status != HeapStatus.Ok) return status;
+        s->Counters.Allocations++;
+        s->Counters.AddLive(Placement.Kept(size), size);
+        block = s->Core.Base + offset;
         return HeapStatus.Ok;
     }
 
-    /// <summary>Takes the smallest free block of at least <paramref name="order"/> and splits it down to it. O(orders).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TakeFromLists(BuddyState* s, int order, out nuint offset)
+    /// <summary>A run for a valid request (no counters): where the placement finds room, its head word set.</summary>
+    private HeapStatus AllocateRun(nuint size, nuint alignment, out nuint offset)
     {
-        int from = SmallestNonEmpty(s, order);
-        if (from < 0)
-        {
-            offset = 0;
-            return false;
-        }
-        offset = SplitDown(s, from, order, PopFirst(s, from));
-        return true;
-    }
-
-    /// <summary>The smallest order of at least <paramref name="order"/> with a free block, or -1. O(1).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int SmallestNonEmpty(BuddyState* s, int order)
-    {
-        ulong candidates = s->NonEmpty >> order;
-        return candidates == 0 ? -1 : order + Bits.TrailingZeros(candidates);
-    }
-
+        LayeredState* s = _s;
+        BuddyCoreState* c = &s->Core;
+        nuint kept = Placement.Kept(size);
+        if (!Placement.FindWindow(&s->Runs, c, kept, alignment, s->BaseAlignment, out nuint end, out offset)) return HeapStatus.OutOfMemory;
 #if BUDDYOS_HEAP_DEBUG
-    /// <summary>TakeFromLists with the debug checks around it: the list's head before, the block after.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private HeapStatus TryAllocateChecked(BuddyState* s, int order, nuint size, out byte* block)
-    {
-        block = null;
-        int from = SmallestNonEmpty(s, order);
-        if (from < 0) return HeapStatus.OutOfMemory;
-        HeapStatus status = CheckListHead(s, from);
-        if (status != HeapStatus.Ok) return status;
-        TakeFromLists(s, order, out nuint offset);
-        status = CheckTaken(s, order, offset);
-        if (status != HeapStatus.Ok)
+        if (c->Checks != 0)
         {
-            ReleasePoisoned(s, order, offset);   // back as it was, evidence included: it is not poisoned again
-            return status;
+            HeapStatus status = CheckedWindow(c, end, offset, offset + kept);
+            if (status != HeapStatus.Ok) return status;
         }
-        Commit(s, order, offset, size);
-        block = s->Base + offset;
+#endif
+        Placement.TakeWindow(&s->Runs, c, end, offset, offset + kept);
+        *Placement.HeadWord(&s->Runs, offset) = size;
         return HeapStatus.Ok;
     }
 
-    /// <summary>Free with the debug checks around it: the buddies it will merge with before, the result after.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private HeapStatus FreeChecked(BuddyState* s, int order, nuint offset)
-    {
-        HeapStatus status = CheckMergeLinks(s, order, offset);
-        if (status != HeapStatus.Ok) return status;
-        nuint blockSize = BuddyTree.BlockSize(s->MinShift, order);
-        RemoveLive(blockSize, RequestedOf(order, offset, blockSize));
-        s->Frees++;
-        PoisonReleased(s, offset, blockSize);
-        ReleasePoisoned(s, order, offset);
-        return CheckReleased(s, order, offset);
-    }
-#endif
-
-    /// <summary>Records a new live block: its slack, the counters and the peaks.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Account(BuddyState* s, int order, nuint offset, nuint size)
-    {
-        nuint blockSize = BuddyTree.BlockSize(s->MinShift, order);
-        s->Allocations++;
-        AddLive(blockSize, RecordRequested(order, offset, blockSize, size));
-    }
-
-    /// <summary>As <see cref="TryAllocate"/>, then zeroes the first <paramref name="size"/> bytes. O(orders + size).</summary>
+    /// <summary>As <see cref="TryAllocate"/>, then zeroes the first <paramref name="size"/> bytes.</summary>
     public HeapStatus TryAllocateZeroed(nuint size, nuint alignment, out byte* block)
     {
         HeapStatus status = TryAllocate(size, alignment, out block);
-        if (status == HeapStatus.Ok) ClearBytes(block, size);
+        if (status == HeapStatus.Ok) HeapConstants.ClearBytes(block, size);
         return status;
     }
 
-    /// <summary>As <see cref="TryAllocate"/>, returning null on any failure. O(orders).</summary>
+    /// <summary>As <see cref="TryAllocate"/>, returning null on any failure.</summary>
     public byte* Allocate(nuint size, nuint alignment)
     {
         TryAllocate(size, alignment, out byte* block);
@@ -321,217 +276,296 @@ public unsafe partial struct BuddyHeap : IHeapAllocator
     // ---------------------------------------------------------------- free
 
     /// <summary>
-    /// Returns an allocated block, merging it with its free buddies up the orders. O(orders); the buddy test is
-    /// O(1) from the free bitmap. Statuses: NullPointer, ForeignPointer, MisalignedPointer, InteriorPointer,
-    /// DoubleFree; on each, nothing changes.
+    /// Returns a block: a slot goes back to its slab (O(1)), a run's leaves to the core, which merges them, and the run
+    /// joins the free stretches around it (O(leaves x orders)). No size is needed. Statuses: NullPointer,
+    /// ForeignPointer, MisalignedPointer, InteriorPointer, DoubleFree (and the debug checks' HeapCorrupted); on each,
+    /// nothing changes.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public HeapStatus Free(byte* block)
     {
-        BuddyState* s = _s;
-        uint slab = SlabOf(s, block);
-        if (slab != NoSlab) return FreeObject(s, slab, (nuint)(block - s->Base));
-        return FreeBlock(block);
+        LayeredState* s = _s;
+        nuint offset = (nuint)(block - s->Core.Base);
+        if (offset < s->Core.Size && s->Core.Checks == 0)
+        {
+            SlabPage* page = &s->Cache.Pages[offset >> ObjectCacheState.SlabShift];
+            if (page->Class != 0)
+            {
+                var source = new PlacementSlabSource(s);
+                HeapStatus status = Cache.Free(&s->Cache, ref source, page, offset, out nuint held, out nuint requested);
+                if (status == HeapStatus.Ok)
+                {
+                    s->Counters.RemoveLive(held, requested);
+                    s->Counters.Frees++;
+                }
+                return status;
+            }
+        }
+        return FreeSlow(block);
     }
 
-    /// <summary>Free of anything but a slot: a buddy block, a run, or a pointer that is neither.</summary>
+    /// <summary>Free of a run, of anything with the checks on, and of what is no block.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private HeapStatus FreeBlock(byte* block)
+    private HeapStatus FreeSlow(byte* block)
     {
-        BuddyState* s = _s;
-        HeapStatus status = Locate(block, out nuint offset, out int order);
+        LayeredState* s = _s;
+        BuddyCoreState* c = &s->Core;
+        HeapStatus status = Find(block, out nuint offset, out SlabPage* page, out nuint held, out nuint requested);
         if (status != HeapStatus.Ok) return status;
-        nuint blockSize = BuddyTree.BlockSize(s->MinShift, order);
-        nuint requested = RequestedOf(order, offset, blockSize);
-        if (requested > blockSize) return FreeTrimmed(s, order, offset, requested);   // a trimmed run's head, or a tail piece
+        var source = new PlacementSlabSource(s);
+        if (page != null)
+        {
 #if BUDDYOS_HEAP_DEBUG
-        if (s->Checks != 0) return FreeChecked(s, order, offset);
+            if (BuddyCore.Poisoning(c)) BuddyCore.Poison(block, held);
 #endif
-        RemoveLive(blockSize, requested);
-        s->Frees++;
-        Release(s, order, offset);
+            Cache.Free(&s->Cache, ref source, page, offset, out _, out _);
+        }
+        else
+        {
+#if BUDDYOS_HEAP_DEBUG
+            if (c->Checks != 0)
+            {
+                status = Placement.CheckNeighbours(c, offset, offset + held);
+                if (status != HeapStatus.Ok) return status;
+            }
+#endif
+            Placement.FreeRun(&s->Runs, c, offset, held);
+        }
+        s->Counters.RemoveLive(held, requested);
+        s->Counters.Frees++;
         return HeapStatus.Ok;
     }
 
-    /// <summary>Free of a block whose request exceeds it: a trimmed run (head and tail pieces go back), or a
-    /// tail piece, which is no allocation's start.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static HeapStatus FreeTrimmed(BuddyState* s, int order, nuint offset, nuint requested)
+    /// <summary>
+    /// What <paramref name="block"/> starts: a live slot (its slab entry, class size, requested size) or a run (no slab,
+    /// its kept length, requested size), or why it is neither. O(1) for both; a bad pointer outside a slab costs a climb
+    /// of the core's tree to tell MisalignedPointer, DoubleFree (free memory) and InteriorPointer apart.
+    /// </summary>
+    private readonly HeapStatus Find(byte* block, out nuint offset, out SlabPage* page, out nuint held, out nuint requested)
     {
-        if (IsTailPiece(s, order, offset)) return HeapStatus.InteriorPointer;
-        nuint held = TrimmedBytes(requested);
-        RemoveLive(s, held, requested);
-        s->Frees++;
-        return ReleaseAllocation(s, order, offset, held);
+        LayeredState* s = _s;
+        BuddyCoreState* c = &s->Core;
+        offset = (nuint)(block - c->Base);
+        page = null;
+        held = requested = 0;
+        if (offset >= c->Size) return block == null ? HeapStatus.NullPointer : HeapStatus.ForeignPointer;
+        page = Cache.SlabAt(&s->Cache, offset);
+        if (page != null)
+        {
+            HeapStatus status = Cache.Locate(&s->Cache, page, offset, out SlabClass* k, out _);
+            if (status != HeapStatus.Ok) return status;
+            held = k->Size;
+            requested = Cache.RequestedOf(&s->Cache, k, offset);
+            return HeapStatus.Ok;
+        }
+        if ((offset & (Placement.Granule - 1)) == 0 && (requested = (nuint)(*Placement.HeadWord(&s->Runs, offset))) != 0)
+        {
+            held = Placement.Kept(requested);
+            return HeapStatus.Ok;
+        }
+        requested = 0;
+        HeapStatus why = BuddyCore.Locate(c, offset, out _);
+        return why == HeapStatus.Ok ? HeapStatus.InteriorPointer : why;   // an allocated leaf that starts no run: a run's inside
     }
 
     // ---------------------------------------------------------------- reallocation
 
     /// <summary>
-    /// Resizes a block. Shrinking stays in place (what it no longer needs goes back to the lists), except that a
-    /// trimmed run moves into a free hole that holds it, when one is found away from the run itself. Growing
-    /// stays in place when the bytes after it are free (with the object cache: any free blocks, which become
-    /// the run's tail; the pure buddy: the block is the lower half at each order up to the new size and every
-    /// buddy on the way is free); otherwise the contents (the old requested size, or the new size if smaller)
-    /// move to a new block and the old one is freed. O(orders) plus the copy (a move searches as TryAllocate
-    /// does). As with C's realloc, an over-alignment asked at allocation is not remembered: a block that stays in
-    /// place keeps its address, a moved one is 16-aligned (a slot), 256-aligned (a run) or naturally aligned to its block (the pure buddy).
-    /// Use the overload with an alignment to keep one. Statuses: those of <see cref="Free"/> for the pointer,
-    /// those of <see cref="TryAllocate"/> for the size; on each, nothing changes and the old block stays valid.
+    /// Resizes a block. A slot stays in place when the new size has its class; a run grows in place when the stretch
+    /// after it holds the difference, else into the stretches on both sides when together they hold it (its contents
+    /// move down), and shrinks in place (its tail joins the stretch after it) unless a free hole that fits it is found
+    /// away from it (C's realloc may move on a shrink); otherwise the contents (the old requested size, or the new size
+    /// if smaller) move to a new block and the old one is freed. A run shrunk below the cache's limit
+    /// stays a run. As with C's realloc, an over-alignment asked at allocation is not remembered: a moved block is
+    /// aligned to 16 (a slot) or the granule (a run). Statuses: those of <see cref="Free"/> for the pointer, those of
+    /// <see cref="TryAllocate"/> for the size; on each, nothing changes and the old block stays valid.
     /// </summary>
     public HeapStatus TryReallocate(byte* block, nuint newSize, out byte* newBlock)
         => TryReallocate(block, newSize, 1, out newBlock);
 
-    /// <summary>
-    /// <see cref="TryReallocate(byte*, nuint, out byte*)"/> that keeps <paramref name="alignment"/> (Rust's
-    /// GlobalAlloc::realloc contract): in place only when the block's address honours it, a move allocates at it.
-    /// Statuses for the alignment are those of <see cref="TryAllocate"/>.
-    /// </summary>
+    /// <summary>As <see cref="TryReallocate(byte*, nuint, out byte*)"/>, keeping <paramref name="alignment"/> (Rust's
+    /// GlobalAlloc::realloc contract): in place only when the block's address honours it, a move allocates at it.</summary>
     public HeapStatus TryReallocate(byte* block, nuint newSize, nuint alignment, out byte* newBlock)
     {
-        uint slab = SlabOf(_s, block);
-        if (slab != NoSlab) return ReallocateObject(_s, slab, (nuint)(block - _s->Base), newSize, alignment, out newBlock);
         newBlock = null;
-        HeapStatus status = LocateAllocation(block, out nuint offset, out int order, out nuint oldHeld, out nuint oldRequested);
+        LayeredState* s = _s;
+        BuddyCoreState* c = &s->Core;
+        HeapStatus status = Find(block, out nuint offset, out SlabPage* page, out nuint held, out nuint requested);
         if (status != HeapStatus.Ok) return status;
-        status = OrderFor(newSize, alignment, out int newOrder);
+        status = BuddyCore.OrderFor(c, s->BaseAlignment, newSize, alignment, out _);
         if (status != HeapStatus.Ok) return status;
-
-        BuddyState* s = _s;
-        nuint newHeld = HeldFor(s, newOrder, newSize);
-        int head = order;
-        if (((nuint)block & (alignment - 1)) != 0)
-            return ReallocateByMove(s, block, order, offset, oldHeld, oldRequested, newSize, alignment, out newBlock);
-        if (newHeld > oldHeld)
+        bool aligned = ((nuint)block & (alignment - 1)) == 0;
+        nuint newHeld;
+        if (page != null)
         {
-            // In place when the bytes after it are free: with trimming they become tail pieces, else only the
-            // buddies up to the new order may join.
-            if (s->Trims ? !TryGrowRun(s, order, offset, oldHeld, newHeld) : !TryGrowInPlace(order, newOrder, offset))
-                return ReallocateByMove(s, block, order, offset, oldHeld, oldRequested, newSize, alignment, out newBlock);
-            if (!s->Trims) head = newOrder;
+            int index = Cache.ClassFor(&s->Cache, newSize, alignment);
+            if (!aligned || index < 0 || s->Cache.Classes[index].Size != held) return Move(block, held, requested, newSize, alignment, out newBlock);
+            Cache.RecordRequested(&s->Cache, &s->Cache.Classes[index], offset, newSize);
+            newHeld = held;
         }
-        else if (newHeld < oldHeld)
+        else
         {
-            // A run that shrinks moves into a hole that fits it better when one is free (C's realloc may move on
-            // a shrink): left where it is, its freed tail only lengthens the stretch after it, while the hole
-            // stays too short for anything else. This is worth 2.4 points on talc's efficiency workload.
-            if (s->Trims && newSize > SlabLimit)
+            newHeld = Placement.Kept(newSize);
+            if (!aligned) return Move(block, held, requested, newSize, alignment, out newBlock);
+            if (newHeld > held)
             {
-                status = TryPlaceRun(newSize, alignment, out byte* hole, holesOnly: true, offset, offset + oldHeld);
-                if (status == HeapStatus.Ok) return FinishMove(s, block, hole, order, offset, oldHeld, oldRequested, newSize, out newBlock);
-                if (status != HeapStatus.OutOfMemory) return status;
+#if BUDDYOS_HEAP_DEBUG
+                nuint after = Placement.StretchAfterRun(c, offset + held);
+                if (c->Checks != 0 && after >= offset + newHeld && (status = CheckedWindow(c, after, offset + held, offset + newHeld)) != HeapStatus.Ok)
+                    return status;
+#endif
+                if (!Placement.TryGrowRun(&s->Runs, c, offset, held, newHeld))
+                {
+                    status = alignment <= Placement.Granule && newSize > SlabLimit ? GrowIntoNeighbours(offset, held, requested, newSize, out newBlock) : HeapStatus.OutOfMemory;
+                    return status == HeapStatus.OutOfMemory ? Move(block, held, requested, newSize, alignment, out newBlock) : status;
+                }
             }
-            head = ShrinkInPlace(s, order, offset, oldHeld, newHeld);
+            else if (newHeld < held)
+            {
+                if (newSize > SlabLimit && alignment <= Placement.Granule)
+                {
+                    status = MoveIntoHole(block, offset, held, requested, newSize, out newBlock);
+                    if (status != HeapStatus.OutOfMemory) return status;
+                }
+#if BUDDYOS_HEAP_DEBUG
+                if (c->Checks != 0 && (status = Placement.CheckNeighbours(c, offset + held, offset + held)) != HeapStatus.Ok) return status;
+#endif
+                Placement.ShrinkRun(&s->Runs, c, offset, held, newHeld);
+            }
+            *Placement.HeadWord(&s->Runs, offset) = newSize;
         }
-        RemoveLive(s, oldHeld, oldRequested);
-        AddLive(newHeld, RecordRequested(head, offset, BlockSize(head), newSize));
-        s->Reallocations++;
+        s->Counters.RemoveLive(held, requested);
+        s->Counters.AddLive(newHeld, newSize);
+        s->Counters.Reallocations++;
         newBlock = block;
         return HeapStatus.Ok;
     }
 
+    /// <summary>A shrinking run moves into a free stretch that holds it, when the best fit the bins give is not the
+    /// stretch right after the run or right before it (there it would only move within its own room): left where it is,
+    /// its freed tail only lengthens the stretch after it, while the hole stays too short for anything else.</summary>
+    private HeapStatus MoveIntoHole(byte* block, nuint offset, nuint held, nuint requested, nuint newSize, out byte* newBlock)
+    {
+        newBlock = null;
+        LayeredState* s = _s;
+        BuddyCoreState* c = &s->Core;
+        nuint kept = Placement.Kept(newSize);
+        nuint end = Placement.FindStretch(&s->Runs, c, kept);
+        if (end == Placement.None || end == offset) return HeapStatus.OutOfMemory;
+        nuint hole = Placement.StartOf(c, end);
+        if (hole == offset + held) return HeapStatus.OutOfMemory;
+#if BUDDYOS_HEAP_DEBUG
+        if (c->Checks != 0)
+        {
+            HeapStatus status = CheckedWindow(c, end, hole, hole + kept);
+            if (status != HeapStatus.Ok) return status;
+            status = Placement.CheckNeighbours(c, offset, offset + held);
+            if (status != HeapStatus.Ok) return status;
+        }
+#endif
+        Placement.TakeWindow(&s->Runs, c, end, hole, hole + kept);
+        *Placement.HeadWord(&s->Runs, hole) = newSize;
+        HeapConstants.CopyBytes(c->Base + hole, block, newSize);
+        Placement.FreeRun(&s->Runs, c, offset, held);
+        s->Counters.AddLive(kept, newSize);
+        s->Counters.RemoveLive(held, requested);
+        s->Counters.Reallocations++;
+        newBlock = c->Base + hole;
+        return HeapStatus.Ok;
+    }
+
+    /// <summary>
+    /// A run that cannot grow in place grows into the free stretches on both sides when together they hold it: it ends
+    /// where the stretch after it ends and starts as far into the stretch before it as it needs, and its contents move
+    /// down. No new block elsewhere, no hole left where it was: OutOfMemory (nothing changed) when they are too short.
+    /// </summary>
+    private HeapStatus GrowIntoNeighbours(nuint offset, nuint held, nuint requested, nuint newSize, out byte* newBlock)
+    {
+        newBlock = null;
+        LayeredState* s = _s;
+        BuddyCoreState* c = &s->Core;
+        nuint end = offset + held, newHeld = Placement.Kept(newSize);
+        if (!BuddyCore.FreeBefore(c, offset)) return HeapStatus.OutOfMemory;
+        nuint left = Placement.StartOf(c, offset), right = Placement.StretchAfterRun(c, end);
+        if (right - left < newHeld) return HeapStatus.OutOfMemory;
+        nuint at = right - newHeld;
+#if BUDDYOS_HEAP_DEBUG
+        if (c->Checks != 0)
+        {
+            HeapStatus status = CheckedWindow(c, offset, at, offset);
+            if (status == HeapStatus.Ok && right > end) status = CheckedWindow(c, right, end, right);
+            if (status != HeapStatus.Ok) return status;
+        }
+#endif
+        Placement.TakeWindow(&s->Runs, c, offset, at, offset);
+        if (right > end) Placement.TakeWindow(&s->Runs, c, right, end, right);
+        *Placement.HeadWord(&s->Runs, offset) = 0;
+        *Placement.HeadWord(&s->Runs, at) = newSize;
+        MoveDown(c->Base + at, c->Base + offset, requested);
+        s->Counters.RemoveLive(held, requested);
+        s->Counters.AddLive(newHeld, newSize);
+        s->Counters.Reallocations++;
+        newBlock = c->Base + at;
+        return HeapStatus.Ok;
+    }
+
+    /// <summary>Copies <paramref name="count"/> bytes to a lower address, the two ranges possibly overlapping: in chunks no
+    /// longer than the distance, each of which reads only bytes not yet written.</summary>
+    private static void MoveDown(byte* destination, byte* source, nuint count)
+    {
+        nuint distance = (nuint)(source - destination);
+        while (count > 0)
+        {
+            nuint chunk = count < distance ? count : distance;
+            HeapConstants.CopyBytes(destination, source, chunk);
+            destination += chunk;
+            source += chunk;
+            count -= chunk;
+        }
+    }
+
     /// <summary>A reallocation that cannot stay in place: a new block, the contents copied, the old one freed.</summary>
-    private HeapStatus ReallocateByMove(BuddyState* s, byte* block, int order, nuint offset, nuint oldHeld, nuint oldRequested,
-        nuint newSize, nuint alignment, out byte* newBlock)
+    private HeapStatus Move(byte* block, nuint held, nuint requested, nuint newSize, nuint alignment, out byte* newBlock)
     {
-        HeapStatus status = TryAllocate(newSize, alignment, out byte* fresh);
-        if (status != HeapStatus.Ok)
-        {
-            newBlock = null;
-            return status;
-        }
-        return FinishMove(s, block, fresh, order, offset, oldHeld, oldRequested, newSize, out newBlock);
-    }
-
-    /// <summary>The rest of a move, once the new block is held: the contents copied, the old block freed.</summary>
-    private HeapStatus FinishMove(BuddyState* s, byte* block, byte* fresh, int order, nuint offset, nuint oldHeld,
-        nuint oldRequested, nuint newSize, out byte* newBlock)
-    {
-        newBlock = fresh;
-        CopyBytes(newBlock, block, oldRequested < newSize ? oldRequested : newSize);
-        RemoveLive(s, oldHeld, oldRequested);
-        ReleaseAllocation(s, order, offset, oldHeld);
-        s->Allocations--;           // the move is one reallocation, not an allocation
-        s->Reallocations++;
-        return HeapStatus.Ok;
-    }
-
-    /// <summary>Locate, then what the allocation holds: a plain block, or a trimmed run (a tail piece is an
-    /// interior pointer). O(orders).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private readonly HeapStatus LocateAllocation(byte* block, out nuint offset, out int order, out nuint held, out nuint requested)
-    {
-        held = requested = 0;
-        HeapStatus status = Locate(block, out offset, out order);
+        HeapStatus status = TryAllocate(newSize, alignment, out newBlock);
         if (status != HeapStatus.Ok) return status;
-        BuddyState* s = _s;
-        held = BuddyTree.BlockSize(s->MinShift, order);
-        requested = RequestedOf(order, offset, held);
-        if (requested > held)
-        {
-            if (IsTailPiece(s, order, offset)) return HeapStatus.InteriorPointer;
-            held = TrimmedBytes(requested);
-        }
+        HeapConstants.CopyBytes(newBlock, block, requested < newSize ? requested : newSize);
+        LayeredState* s = _s;
+        ulong frees = s->Counters.Frees;
+        Free(block);
+        s->Counters.Frees = frees;
+        s->Counters.Allocations--;           // the move is one reallocation, not an allocation and a free
+        s->Counters.Reallocations++;
         return HeapStatus.Ok;
     }
 
-    /// <summary>The size of the block <paramref name="block"/> starts (its whole power-of-two size, or its size
-    /// class for a slab object). O(orders).</summary>
+    /// <summary>The size of the block <paramref name="block"/> starts: its slot's class, or its run's kept length. O(1).</summary>
     public readonly HeapStatus TryGetUsableSize(byte* block, out nuint usableSize)
     {
-        usableSize = 0;
-        BuddyState* s = _s;
-        uint slab = SlabOf(s, block);
-        if (slab != NoSlab)
-        {
-            HeapStatus found = LocateObject(s, slab, (nuint)(block - s->Base), out SlabClass* c, out _);
-            if (found == HeapStatus.Ok) usableSize = c->Size;
-            return found;
-        }
-        HeapStatus status = LocateAllocation(block, out _, out _, out nuint held, out _);
-        if (status == HeapStatus.Ok) usableSize = held;
+        HeapStatus status = Find(block, out _, out _, out usableSize, out _);
+        if (status != HeapStatus.Ok) usableSize = 0;
         return status;
     }
 
-    /// <summary>The size the caller last asked for this block (at allocation or reallocation), or its block size
-    /// when the heap was created without exact requested sizes. O(orders).</summary>
+    /// <summary>The size the caller last asked for this block (at allocation or reallocation). O(1).</summary>
     public readonly HeapStatus TryGetRequestedSize(byte* block, out nuint requestedSize)
     {
-        requestedSize = 0;
-        BuddyState* s = _s;
-        uint slab = SlabOf(s, block);
-        if (slab != NoSlab)
-        {
-            nuint at = (nuint)(block - s->Base);
-            HeapStatus found = LocateObject(s, slab, at, out SlabClass* c, out _);
-            if (found == HeapStatus.Ok) requestedSize = SlotRequestedOf(s, c, at);
-            return found;
-        }
-        HeapStatus status = LocateAllocation(block, out _, out _, out _, out nuint requested);
-        if (status == HeapStatus.Ok) requestedSize = requested;
+        HeapStatus status = Find(block, out _, out _, out _, out requestedSize);
+        if (status != HeapStatus.Ok) requestedSize = 0;
         return status;
     }
 
     // ---------------------------------------------------------------- statistics
 
-    /// <summary>A snapshot of the counters. O(1).</summary>
+    /// <summary>A snapshot of the counters: free + held + cached (idle bytes in slabs) = total. O(classes).</summary>
     public readonly HeapStatistics GetStatistics()
     {
-        BuddyState* s = _s;
-        nuint cached = CachedBytes(s);
-        return new HeapStatistics
-        {
-            TotalBytes = s->Size,
-            FreeBytes = s->Size - s->Held - cached,
-            CachedBytes = cached,
-            RequestedBytes = s->Requested,
-            HeldBytes = s->Held,
-            PeakRequestedBytes = s->PeakRequested,
-            PeakHeldBytes = s->PeakHeld,
-            LargestFreeBlock = s->NonEmpty == 0 ? 0 : BuddyTree.BlockSize(s->MinShift, Bits.HighestBit(s->NonEmpty)),
-            Allocations = s->Allocations,
-            Frees = s->Frees,
-            Reallocations = s->Reallocations,
-            InternalFragmentationPpm = HeapStatistics.FragmentationPpm(s->Held, s->Requested),
-        };
+        LayeredState* s = _s;
+        nuint cached = Cache.CachedBytes(&s->Cache);
+        HeapStatistics st = s->Counters.ToStatistics(s->Core.Size);
+        st.CachedBytes = cached;
+        st.FreeBytes = s->Core.Size - s->Counters.Held - cached;
+        st.LargestFreeBlock = BuddyCore.LargestFree(&s->Core);
+        return st;
     }
 }

@@ -35,7 +35,7 @@ public unsafe struct BuddyHeapSet : IHeapAllocator
         set = default;
         if (storage == null || ((nuint)storage & 15) != 0 || capacity <= 0) return HeapStatus.InvalidConfiguration;
         if (storageBytes < MetadataBytes(capacity)) return HeapStatus.MetadataTooSmall;
-        BuddyHeap.ClearBytes(storage, MetadataBytes(capacity));
+        HeapConstants.ClearBytes(storage, MetadataBytes(capacity));
         set._s = (SetState*)storage;
         set._s->Capacity = capacity;
         return HeapStatus.Ok;
@@ -63,8 +63,8 @@ public unsafe struct BuddyHeapSet : IHeapAllocator
     }
 
     /// <summary>
-    /// The metadata bytes <see cref="AddRange"/> needs for [start, start + length): the sum over the chunks it
-    /// will cut (each 16-byte minimum blocks), each rounded to 16 bytes.
+    /// The metadata bytes <see cref="AddRange"/> needs for [start, start + length): the sum over the chunks it will cut,
+    /// each a <see cref="BuddyHeap"/> with 16-byte minimum blocks; 0 when no chunk fits or one cannot be such a heap.
     /// </summary>
     public static nuint MetadataBytesForRange(byte* start, nuint length)
     {
@@ -72,16 +72,19 @@ public unsafe struct BuddyHeapSet : IHeapAllocator
         for (nuint at = FirstChunk(start, length, out nuint end), size; at < end; at += size)
         {
             size = ChunkAt(at, end);
-            total += BuddyHeap.MetadataBytes(size, OrdersFor(size));
+            nuint bytes = BuddyHeap.MetadataBytes(size, BuddyHeap.OrdersFor(size));
+            if (bytes == 0) return 0;
+            total += bytes;
         }
         return total;
     }
 
     /// <summary>
     /// Cuts [start, start + length) into the largest naturally aligned power-of-two chunks (at least
-    /// <see cref="MinChunk"/>; the unaligned ends are left out) and adds each as a heap with 16-byte minimum
-    /// blocks, its metadata carved from <paramref name="metadata"/> (<see cref="MetadataBytesForRange"/> bytes).
-    /// Adds nothing unless every chunk fits in the table and the range overlaps no region.
+    /// <see cref="MinChunk"/>; the unaligned ends are left out) and adds each as a heap with 16-byte minimum blocks, its
+    /// metadata carved from <paramref name="metadata"/> (<see cref="MetadataBytesForRange"/> bytes). Adds nothing unless
+    /// every chunk fits in the table, the range overlaps no region and every heap was created: the first status that
+    /// is not Ok is returned, the table as it was.
     /// </summary>
     public HeapStatus AddRange(byte* start, nuint length, byte* metadata, nuint metadataBytes, out int added)
     {
@@ -99,16 +102,20 @@ public unsafe struct BuddyHeapSet : IHeapAllocator
         }
         if (metadata < start + length && start < metadata + needed) return HeapStatus.InvalidConfiguration;
 
+        // Built past the table's count, which moves only once every heap exists.
+        int made = 0;
         for (nuint at = FirstChunk(start, length, out nuint end), size; at < end; at += size)
         {
             size = ChunkAt(at, end);
-            int orders = OrdersFor(size);
+            int orders = BuddyHeap.OrdersFor(size);
             nuint bytes = BuddyHeap.MetadataBytes(size, orders);
-            BuddyHeap.TryCreate((byte*)at, size, orders, metadata, bytes, out BuddyHeap heap);
-            Regions[_s->Count++] = heap;
+            HeapStatus status = BuddyHeap.TryCreate((byte*)at, size, orders, metadata, bytes, out BuddyHeap heap);
+            if (status != HeapStatus.Ok) return status;
+            Regions[_s->Count + made++] = heap;
             metadata += bytes;
-            added++;
         }
+        _s->Count += made;
+        added = made;
         return HeapStatus.Ok;
     }
 
@@ -128,7 +135,7 @@ public unsafe struct BuddyHeapSet : IHeapAllocator
     public HeapStatus TryAllocateZeroed(nuint size, nuint alignment, out byte* block)
     {
         HeapStatus status = TryAllocate(size, alignment, out block);
-        if (status == HeapStatus.Ok) BuddyHeap.ClearBytes(block, size);
+        if (status == HeapStatus.Ok) HeapConstants.ClearBytes(block, size);
         return status;
     }
 
@@ -150,7 +157,8 @@ public unsafe struct BuddyHeapSet : IHeapAllocator
         return status;
     }
 
-    /// <summary>Resizes within the block's region when it can; otherwise moves it to any region.</summary>
+    /// <summary>Resizes within the block's region when it can; otherwise moves it to any region. Every status the
+    /// regions give is checked: on any but Ok nothing changed and the old block stays valid.</summary>
     public HeapStatus TryReallocate(byte* block, nuint newSize, out byte* newBlock)
     {
         newBlock = null;
@@ -161,11 +169,18 @@ public unsafe struct BuddyHeapSet : IHeapAllocator
         if (status == HeapStatus.OutOfMemory || status == HeapStatus.SizeTooLarge)
         {
             // The block's own region is too full or too small: move it to another one.
-            Regions[i].TryGetRequestedSize(block, out nuint oldRequested);
-            HeapStatus moved = TryAllocateAnywhere(newSize, 1, out newBlock);
+            HeapStatus asked = Regions[i].TryGetRequestedSize(block, out nuint oldRequested);
+            if (asked != HeapStatus.Ok) return asked;
+            HeapStatus moved = TryAllocateAnywhere(newSize, 1, out byte* fresh);
             if (moved != HeapStatus.Ok) return moved == HeapStatus.SizeTooLarge ? status : moved;
-            BuddyHeap.CopyBytes(newBlock, block, oldRequested < newSize ? oldRequested : newSize);
-            Regions[i].Free(block);
+            HeapConstants.CopyBytes(fresh, block, oldRequested < newSize ? oldRequested : newSize);
+            HeapStatus freed = Regions[i].Free(block);
+            if (freed != HeapStatus.Ok)
+            {
+                Regions[Find(fresh)].Free(fresh);   // undo: the old block stays as it was
+                return freed;
+            }
+            newBlock = fresh;
             status = HeapStatus.Ok;
         }
         if (status == HeapStatus.Ok)
@@ -271,12 +286,5 @@ public unsafe struct BuddyHeapSet : IHeapAllocator
         nuint alignment = at & (0 - at);
         nuint fits = (nuint)1 << Bits.HighestBit((ulong)(end - at));
         return alignment != 0 && alignment < fits ? alignment : fits;
-    }
-
-    // A chunk too large for MaxOrders 16-byte orders gets larger minimum blocks.
-    private static int OrdersFor(nuint chunk)
-    {
-        int orders = BuddyHeap.OrdersFor(chunk);
-        return orders > BuddyHeap.MaxOrders ? BuddyHeap.MaxOrders : orders;
     }
 }

@@ -80,7 +80,7 @@ public unsafe struct BumpHeap : IHeapAllocator
     public HeapStatus TryAllocateZeroed(nuint size, nuint alignment, out byte* block)
     {
         HeapStatus status = TryAllocate(size, alignment, out block);
-        if (status == HeapStatus.Ok) BuddyHeap.ClearBytes(block, size);
+        if (status == HeapStatus.Ok) HeapConstants.ClearBytes(block, size);
         return status;
     }
 
@@ -140,7 +140,7 @@ public unsafe struct BumpHeap : IHeapAllocator
         nuint alignment = (nuint)block & (0 - (nuint)block);
         status = TryAllocate(newSize, alignment < 64 ? alignment : 64, out newBlock);
         if (status != HeapStatus.Ok) return status;
-        BuddyHeap.CopyBytes(newBlock, block, available < newSize ? available : newSize);
+        HeapConstants.CopyBytes(newBlock, block, available < newSize ? available : newSize);
         s->Live--;                   // the old block is dropped, the new one replaces it
         s->Allocations--;
         s->Reallocations++;

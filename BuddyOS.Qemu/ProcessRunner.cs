@@ -55,8 +55,8 @@ public static class ProcessRunner
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
-            StandardOutputEncoding = Encoding.Latin1,
-            StandardErrorEncoding = Encoding.Latin1,
+            StandardOutputEncoding = Encoding.UTF8,   // the kernel's console speaks UTF-8
+            StandardErrorEncoding = Encoding.UTF8,
             UseShellExecute = false,
         };
         foreach (var a in args) psi.ArgumentList.Add(a);

@@ -175,7 +175,7 @@ public static class QemuLauncher
         if (options.SerialLog != null)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.SerialLog))!);
-            File.WriteAllText(options.SerialLog, run.Stdout, System.Text.Encoding.Latin1);
+            File.WriteAllText(options.SerialLog, run.Stdout, System.Text.Encoding.UTF8);
         }
         var closingLine = ClosingLine(run);
         var up = run.ArrivalOf(ReportProtocol.KernelUp);

@@ -59,7 +59,7 @@ public sealed class QemuShell : IAsyncDisposable
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.Latin1,
+            StandardOutputEncoding = Encoding.UTF8,   // the kernel's console speaks UTF-8
             UseShellExecute = false,
         };
         foreach (var a in args) psi.ArgumentList.Add(a);

@@ -16,10 +16,10 @@ public static unsafe class HeapMapSvg
     private const string FreeColor = "#7bc67b", AllocatedColor = "#e06c5f", SplitColor = "#b8b8b8";
 
     /// <summary>The heap a replay ended with.</summary>
-    public static BuddyHeap HeapOf(TraceReplayer replayer) => replayer.Heap;
+    public static IBuddyHeap HeapOf(TraceReplayer replayer) => replayer.Heap;
 
     /// <summary>Every block, free and allocated, in address order.</summary>
-    public static List<HeapBlock> Blocks(BuddyHeap heap)
+    public static List<HeapBlock> Blocks(IBuddyHeap heap)
     {
         var blocks = new List<HeapBlock>();
         for (nuint offset = 0; offset < heap.RegionSize;)
@@ -31,7 +31,7 @@ public static unsafe class HeapMapSvg
         return blocks;
     }
 
-    public static string Render(BuddyHeap heap, string title)
+    public static string Render(IBuddyHeap heap, string title)
     {
         var blocks = Blocks(heap);
         int top = heap.Orders - 1;

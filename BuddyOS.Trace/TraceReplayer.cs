@@ -15,10 +15,11 @@ public sealed unsafe class TraceReplayer : IDisposable
     private readonly byte* _region;
     private readonly byte* _metadata;
     private readonly nuint _size;
-    private BuddyHeap _heap;
+    private readonly IBuddyHeap _heap;   // a boxed handle: copies are the same heap
 
-    /// <summary>The heap the trace runs on (a handle: the same heap), for a picture of it after the trace.</summary>
-    public BuddyHeap Heap => _heap;
+    /// <summary>The heap the trace runs on (a handle: the same heap), for a picture of it after the trace: the buddy
+    /// alone (<see cref="PureBuddyHeap"/>) or with its object cache and placement (<see cref="BuddyHeap"/>).</summary>
+    public IBuddyHeap Heap => _heap;
     private readonly Dictionary<string, nint> _blocks = new();   // every ID's latest address, freed ones too
     private readonly HashSet<string> _live = new();
 
@@ -27,7 +28,7 @@ public sealed unsafe class TraceReplayer : IDisposable
 
     public TraceReplayer(nuint size, int orders, bool objectCache = false)
     {
-        nuint metadataBytes = BuddyHeap.MetadataBytes(size, orders, objectCache);
+        nuint metadataBytes = objectCache ? BuddyHeap.MetadataBytes(size, orders) : PureBuddyHeap.MetadataBytes(size, orders);
         if (metadataBytes == 0)
             throw new ArgumentException(objectCache
                 ? $"{size} bytes in {orders} orders is not a valid heap with the object cache (size a power of two, at least 4096, minimum block size >> (orders - 1) exactly 16)"
@@ -35,7 +36,17 @@ public sealed unsafe class TraceReplayer : IDisposable
         _size = size;
         _region = (byte*)NativeMemory.AlignedAlloc(size, size < 4096 ? 4096 : size);
         _metadata = (byte*)NativeMemory.AlignedAlloc(metadataBytes, 16);
-        HeapStatus status = BuddyHeap.TryCreate(_region, size, orders, _metadata, metadataBytes, out _heap, objectCache: objectCache);
+        HeapStatus status;
+        if (objectCache)
+        {
+            status = BuddyHeap.TryCreate(_region, size, orders, _metadata, metadataBytes, out BuddyHeap layered);
+            _heap = layered;
+        }
+        else
+        {
+            status = PureBuddyHeap.TryCreate(_region, size, orders, _metadata, metadataBytes, out PureBuddyHeap pure);
+            _heap = pure;
+        }
         if (status != HeapStatus.Ok) throw new InvalidOperationException(HeapStatusNames.Name(status));
     }
 
@@ -109,9 +120,9 @@ public sealed unsafe class TraceReplayer : IDisposable
         var orders = Enumerable.Range(0, _heap.Orders).Where(k => _heap.FreeBlockCount(k) != 0)
             .Select(k => $"{_heap.BlockSize(k)}:{_heap.FreeBlockCount(k)}");
         yield return $"# free blocks (size:count) {string.Join(' ', orders)}";
-        if (_heap.HasObjectCache)
+        if (_heap is BuddyHeap layered)
         {
-            var classes = Enumerable.Range(0, BuddyHeap.SlabClasses).Select(i => (i, Counts: SlabClass(i)))
+            var classes = Enumerable.Range(0, BuddyHeap.SlabClasses).Select(i => (i, Counts: SlabClass(layered, i)))
                 .Where(c => c.Counts.Slabs != 0).Select(c => $"{BuddyHeap.SlabClassSize(c.i)}:{c.Counts.Slabs}/{c.Counts.Live}");
             yield return $"# object cache {s.CachedBytes} bytes without objects; slabs (class:slabs/objects) {string.Join(' ', classes)}";
         }
@@ -119,9 +130,9 @@ public sealed unsafe class TraceReplayer : IDisposable
         yield return $"# final validation: {final}";
     }
 
-    private (nuint Slabs, nuint Live) SlabClass(int index)
+    private static (nuint Slabs, nuint Live) SlabClass(BuddyHeap heap, int index)
     {
-        _heap.GetSlabClass(index, out nuint slabs, out nuint live);
+        heap.GetSlabClass(index, out nuint slabs, out nuint live);
         return (slabs, live);
     }
 

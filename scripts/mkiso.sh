@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # mkiso.sh [--kernel ELF] OUT.iso ["CMDLINE"]
-# Packs an already-built kernel (default: out/kernel.elf) into a hybrid BIOS + UEFI ISO, with the licences the
-# build put beside it (LICENSES/ next to the ELF). With CMDLINE, the multiboot2 line of iso/grub.cfg carries it
-# (the host tests use this for selftest=fail, crash=null, crash=hang). The BuddyOS SDK ships this script with
-# iso/ beside it, as here, and passes --kernel.
+# Packs an already-built kernel (default: out/kernel.elf) into a hybrid BIOS + UEFI ISO, with LICENSES/*.txt.
+# With CMDLINE, the multiboot2 line of iso/grub.cfg carries it (the host tests use this for selftest=fail,
+# crash=null, crash=hang). The BuddyOS SDK ships this script with iso/ and LICENSES/ beside it, as here, and
+# passes --kernel.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,14 +19,9 @@ if [ $# -lt 1 ] || [ $# -gt 2 ]; then
 fi
 out="$1"
 cmdline="${2-}"
-licenses="$(dirname "$kernel")/LICENSES"
 
 if [ ! -f "$kernel" ]; then
     echo "mkiso: $kernel not found; build first with: dotnet build BuddyOS.sln" >&2
-    exit 1
-fi
-if [ ! -d "$licenses" ]; then
-    echo "mkiso: $licenses not found (the build puts the licences of what the image contains there); build first" >&2
     exit 1
 fi
 for tool in grub-mkrescue xorriso mformat; do
@@ -36,11 +31,13 @@ done
 stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/boot/grub"
-# Without DWARF: the ISO is smaller and GRUB reads less (out/kernel.elf keeps it, for gdb).
-objcopy --strip-debug "$kernel" "$stage/boot/kernel.elf"
-# The image holds compiled .NET code (CoreLib and the framework), musl's libm and mem*, and a console font:
-# their licences travel with it.
-cp -r "$licenses" "$stage/LICENSES"
+# Without DWARF and the ELF symbol table (the image carries its own, .ksyms): the ISO is smaller and GRUB reads
+# less; the built kernel.elf keeps both, for gdb.
+objcopy --strip-all "$kernel" "$stage/boot/kernel.elf"
+# The licences of what the image embeds travel with it: the .NET runtime (CoreLib and the framework compiled
+# in), musl (libm, mem*), the console font. (The SDK package has LICENSES/ beside scripts/ too.)
+mkdir -p "$stage/LICENSES"
+cp "$root"/LICENSES/*.txt "$stage/LICENSES/"
 if [ -n "$cmdline" ]; then
     # Only the kernel's own line changes; everything else (timeout 0, no menu) stays as in iso/grub.cfg.
     escaped="$(printf '%s' "$cmdline" | sed 's/[&|\\]/\\&/g')"

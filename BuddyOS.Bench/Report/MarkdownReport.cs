@@ -23,9 +23,9 @@ public static class MarkdownReport
         L($"- Machine: {r.Machine}, {r.Cores} cores (shared; absolute numbers drift, ratios are what to read)");
         L($"- Runtime: {r.Runtime}");
         L($"- Latency clock: {r.ClockName}, {F(r.TicksPerNs, "F3")} ticks/ns");
-        L("- Allocators, all in one process, trials interleaved: **BuddyOS.Heap** (subject: the buddy with its object cache,");
-        L("  slabs for sizes up to 512 B at alignments up to 256; 16 B minimum block); **BuddyOS.Heap pure buddy** (the same");
-        L("  heap created without the cache);");
+        L("- Allocators, all in one process, trials interleaved: **BuddyOS.Heap** (subject: `BuddyHeap`, the buddy core with its");
+        L("  object cache, slabs for sizes up to 512 B at alignments up to 256, and its placement of runs rounded to 256 B);");
+        L("  **BuddyOS.Heap pure buddy** (`PureBuddyHeap`, the same buddy core alone: every request a power-of-two block);");
         L("  **TextbookBuddy** (baseline: singly linked free list per order, buddy found by walking the list, size");
         L("  passed on free, realloc = alloc+copy+free; `BuddyOS.TestSupport/Baselines/TextbookBuddy.cs`); **BumpHeap**");
         L("  (BuddyOS.Heap's bump allocator, the speed ceiling); **glibc** (`NativeMemory.AlignedAlloc/AlignedFree`,");
@@ -33,9 +33,11 @@ public static class MarkdownReport
         L("  above 1 means BuddyOS.Heap is faster (or, for efficiency, denser).");
         L();
 
-        L("## Targets");
+        L("## Targets (issue 19)");
         L();
         foreach (string line in Targets(r)) L("- " + line);
+        L("- In the kernel, buddy+slabs against bump <= 1.5x per allocation and per free: measured by the kernel itself at");
+        L("  every boot (`bench:` lines, medians of 11 interleaved trials), not here.");
         L();
 
         if (r.RandomActions.Count > 0)
@@ -91,20 +93,17 @@ public static class MarkdownReport
             for (int a = 0; a < e.Allocators.Length; a++)
                 L($"| {e.Allocators[a]} | **{F(e.Mean[a] * 100, "F1")}%** | {F(e.Min[a] * 100, "F1")}% | {F(e.Max[a] * 100, "F1")}% |");
             L();
-            L("Why they differ: both round every request up to a power of two (up to ~50% internal waste, ~25% on");
-            L("average), which is why a buddy heap sits near 60% here while dlmalloc-style heaps reach 95%+ (a peer buddy");
-            L("with 64 B leaves: 58.9%). Their allocation and free policies are the same (lowest order that fits, lower half");
-            L("first, most recently freed block first, full merging), so the remaining difference is reallocation: BuddyOS.Heap");
-            L("shrinks in place and grows in place when the buddies above are free; the textbook buddy always moves");
-            L("(alloc+copy+free). The middle row is BuddyOS.Heap with the textbook's realloc policy, isolating that effect:");
+            L("Why they differ: the pure buddy and the textbook round every request up to a power of two (up to ~50% internal");
+            L("waste, ~25% on average), which is why a buddy heap sits near 60% here while dlmalloc-style heaps reach 95%+ (a");
+            L("peer buddy with 64 B leaves: 58.9%). BuddyOS.Heap keeps a large request rounded to 256 B only and places it in");
+            L("the best-fitting free stretch (docs/heap.md). The last row is BuddyOS.Heap with the textbook's realloc policy");
+            L("(alloc+copy+free), isolating the effect of its own reallocation (in place, into the neighbours, into a hole):");
             int moving = Array.FindIndex(e.Allocators, n => n.Contains("realloc ="));
             int textbook = Array.IndexOf(e.Allocators, "TextbookBuddy");
             if (moving > 0 && textbook > 0)
             {
                 double policy = (e.Mean[0] - e.Mean[moving]) * 100, rest = (e.Mean[moving] - e.Mean[textbook]) * 100;
-                L($"in-place realloc changes efficiency by {F(policy, "+0.0;-0.0")} points; everything else by {F(rest, "+0.0;-0.0")} points.");
-                if (policy < 0)
-                    L("Shrinking in place keeps a block at its old position, so the freed upper halves cannot merge while the lower part lives; moving it to the smallest fitting free block packs better here.");
+                L($"its reallocation changes efficiency by {F(policy, "+0.0;-0.0")} points; everything else, against the textbook, by {F(rest, "+0.0;-0.0")} points.");
             }
             L();
         }
@@ -194,32 +193,58 @@ public static class MarkdownReport
         return Enumerable.Range(0, lo.Allocators.Length).Select(a => hi.TotalNs[a] / lo.TotalNs[a]).ToArray();
     }
 
+    /// <summary>The targets of issue 19, each met or missed with its figure; the lines results.md and the console show.</summary>
     public static IEnumerable<string> Targets(Results r)
     {
         string F(double x) => x.ToString("F2", Inv);
-        var ra = r.RandomActions.FirstOrDefault(x => x.MaxSize == 200 && x.WithRealloc);
-        if (ra != null)
+        string Verdict(bool met, string missed) => met ? "**met**" : "**missed** " + missed;
+        if (r.RandomActions.Count > 0)
         {
-            int tb = Array.IndexOf(ra.Allocators, "TextbookBuddy"), bump = Array.IndexOf(ra.Allocators, "BumpHeap");
-            var (med, min, max) = ra.Ratio(tb);
-            string ceiling = bump > 0 ? $"; the bump heap, the speed ceiling, reaches {F(ra.Median(bump) / ra.Median(tb))}x the textbook in this run" : "";
-            yield return $"Random actions at 200 B (realloc) >= 2x the textbook buddy: **{F(med)}x** [{F(min)}-{F(max)}] -> "
-                         + (med >= 2 ? "**met**" : $"**missed**: {F(med / 2 * 100)}% of the target")
-                         + ceiling + " (peers: talc 1.43-1.54x, glibc 0.93-1.00x, bump 2.25x)";
+            int pure = Array.FindIndex(r.RandomActions[0].Allocators, n => n.EndsWith("pure buddy", StringComparison.Ordinal));
+            int glibc = Array.IndexOf(r.RandomActions[0].Allocators, "glibc");
+            var rows = r.RandomActions.Select(row => (row, Pure: pure > 0 ? row.Ratio(pure).Median : double.NaN, Glibc: glibc > 0 ? row.Ratio(glibc).Median : double.NaN)).ToList();
+            int metPure = rows.Count(x => x.Pure >= 1.0), metGlibc = rows.Count(x => x.Glibc >= 1.6);
+            yield return $"Random actions, every row >= 1.0x the pure buddy: {Verdict(metPure == rows.Count, $"in {rows.Count - metPure} of {rows.Count} rows")} ("
+                         + string.Join(", ", rows.Select(x => $"{x.row.MaxSize}{(x.row.WithRealloc ? "r" : "")} {F(x.Pure)}x")) + ")";
+            yield return $"Random actions, every row >= 1.6x glibc: {Verdict(metGlibc == rows.Count, $"in {rows.Count - metGlibc} of {rows.Count} rows")} ("
+                         + string.Join(", ", rows.Select(x => $"{x.row.MaxSize}{(x.row.WithRealloc ? "r" : "")} {F(x.Glibc)}x")) + ")";
+        }
+        if (r.Latency is { } lat)
+        {
+            int pure = Array.FindIndex(lat.Allocators, n => n.EndsWith("pure buddy", StringComparison.Ordinal));
+            if (pure > 0)
+            {
+                double alloc = lat.Alloc[0][2] / (double)lat.Alloc[pure][2], free = lat.Free[0][2] / (double)lat.Free[pure][2];
+                // Net of the clock's own p50 the allocators' costs compare more starkly (the clock's overhead is most of
+                // the pure buddy's figure); both are shown.
+                double Net(ulong t) => Math.Max(1, (double)t - lat.Overhead[2]);
+                double netAlloc = Net(lat.Alloc[0][2]) / Net(lat.Alloc[pure][2]), netFree = Net(lat.Free[0][2]) / Net(lat.Free[pure][2]);
+                yield return $"Latency p50 <= 1.5x the pure buddy's: alloc **{F(alloc)}x** {Verdict(alloc <= 1.5, $"by {F(alloc / 1.5)}x")}, "
+                             + $"free **{F(free)}x** {Verdict(free <= 1.5, $"by {F(free / 1.5)}x")} ({lat.Alloc[0][2]}/{lat.Free[0][2]} vs {lat.Alloc[pure][2]}/{lat.Free[pure][2]} ticks; "
+                             + $"net of the clock's {lat.Overhead[2]}: {F(netAlloc)}x and {F(netFree)}x)";
+            }
+            double p99a = lat.Alloc[0][4] / (double)lat.Alloc[0][2], p99f = lat.Free[0][4] / (double)lat.Free[0][2];
+            yield return $"Latency p99 <= 4x the heap's own p50: alloc **{F(p99a)}x** {Verdict(p99a <= 4, $"by {F(p99a / 4)}x")}, free **{F(p99f)}x** {Verdict(p99f <= 4, $"by {F(p99f / 4)}x")}";
+        }
+        if (r.Efficiency is { } e)
+            yield return $"Heap efficiency (talc's workload) >= 92%: **{F(e.Mean[0] * 100)}%** {Verdict(e.Mean[0] >= 0.92, $"by {F((0.92 - e.Mean[0]) * 100)} points")}";
+        if (r.Seeds.Count > 0)
+        {
+            int tb = Array.IndexOf(r.Seeds[0].Allocators, "TextbookBuddy");
+            foreach (SeedRow row in r.Seeds.Where(x => x.Target))
+            {
+                double x = row.NsPerUnit[tb] / row.NsPerUnit[0];
+                yield return $"{row.Name} >= 2x the textbook buddy: **{F(x)}x** {Verdict(x >= 2, $"by {F(2 / x)}x")} ({F(row.NsPerUnit[0])} vs {F(row.NsPerUnit[tb])} ns a {row.Unit})";
+            }
         }
         var g = Growth(r);
         if (g != null)
-            yield return $"Fragmented-free growth 500->5000 <= 12x: **{F(g[0])}x** -> " + (g[0] <= 12 ? "**met**" : $"**missed** by {F(g[0] - 12)}x")
+            yield return $"Fragmented-free growth 500->5000 <= 12x: **{F(g[0])}x** {Verdict(g[0] <= 12, $"by {F(g[0] - 12)}x")}"
                          + $" (textbook {F(g[Math.Max(0, Array.IndexOf(r.Fragmented[0].Allocators, "TextbookBuddy"))])}x; peers: classic buddy 95x, talc 9-10x)";
-        if (r.Latency is { } lat)
+        if (r.Efficiency is { } m)
         {
-            int p = Array.IndexOf(lat.Allocators, "glibc");
-            if (p > 0)
-            {
-                ulong ours = lat.Alloc[0][2] + lat.Free[0][2], theirs = lat.Alloc[p][2] + lat.Free[p][2];
-                yield return $"Median alloc+free no slower than the platform allocator: {ours} vs {theirs} ticks -> "
-                             + (ours <= theirs ? $"**met** ({F(theirs / (double)ours)}x faster)" : $"**missed** by {F(ours / (double)theirs)}x");
-            }
+            double share = m.BuddyMetadataBytes / (double)m.HeapSize * 100;
+            yield return $"Metadata outside the region <= 7% of it: **{F(share)}%** ({m.BuddyMetadataBytes:N0} bytes for {m.HeapSize >> 20} MiB) {Verdict(share <= 7, $"by {F(share - 7)} points")}";
         }
     }
 }

@@ -82,6 +82,7 @@ public sealed class FragmentedRow
 public sealed class SeedRow
 {
     public string Name = "";
+    public bool Target;     // one of the workloads the 2x-textbook target names
     public string Unit = "";
     public string[] Allocators = Array.Empty<string>();
     public double[] NsPerUnit = Array.Empty<double>();  // median over trials

@@ -17,6 +17,8 @@ public enum SeedKind
     ManyShortLived,
     /// <summary>The same, while one long-lived box stays allocated (defeats a bump allocator).</summary>
     ManyAroundLongLived,
+    /// <summary>48-byte churn: a ring of 64 live 48-byte blocks, each step frees the oldest and allocates one.</summary>
+    Churn48,
 }
 
 /// <summary>
@@ -56,6 +58,9 @@ public sealed unsafe class SeedWorkload : IWorkload<SeedTrial>
             case SeedKind.GrowingList:
                 for (long r = 0; r < Iterations; r++) failures += GrowList(ref a, Elements);
                 break;
+            case SeedKind.Churn48:
+                failures = Churn(ref a, Iterations);
+                break;
         }
         double ns = Stopwatch.GetElapsedTime(start).TotalNanoseconds;
         return new SeedTrial(ns / Iterations, failures, Iterations);
@@ -73,6 +78,31 @@ public sealed unsafe class SeedWorkload : IWorkload<SeedTrial>
             if (*box != i) failures++;
             a.Free((byte*)box, 8, 8);
         }
+        return failures;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // fully optimised from the first call: no tier-0 or OSR code in a trial
+    private static long Churn<TAlloc>(ref TAlloc a, long iterations) where TAlloc : struct, IBenchAllocator
+    {
+        const int Ring = 64;
+        long* ring = stackalloc long[Ring];
+        for (int i = 0; i < Ring; i++) ring[i] = 0;
+        long failures = 0;
+        for (long i = 0; i < iterations; i++)
+        {
+            long* old = (long*)ring[i & (Ring - 1)];
+            if (old != null)
+            {
+                if (*old != i - Ring) failures++;
+                a.Free((byte*)old, 48, 8);
+            }
+            var block = (long*)a.Alloc(48, 8);
+            if (block == null) failures++;
+            else *block = i;
+            ring[i & (Ring - 1)] = (long)block;
+        }
+        for (int i = 0; i < Ring; i++)
+            if (ring[i] != 0) a.Free((byte*)ring[i], 48, 8);
         return failures;
     }
 

@@ -122,6 +122,11 @@ BuddyOS_DispatchNullCheck:              ; a null receiver faults here: HardwareE
     add rsp, 0xc8
     jmp rax
 
+global BuddyOS_DispatchNullCheckAddress
+BuddyOS_DispatchNullCheckAddress:
+    lea rax, [rel BuddyOS_DispatchNullCheck]
+    ret
+
 global BuddyOS_InterfaceDispatchStub
 BuddyOS_InterfaceDispatchStub:
     lea rax, [rel RhpInitialDynamicInterfaceDispatch]

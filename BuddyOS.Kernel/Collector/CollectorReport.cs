@@ -1,4 +1,6 @@
-// The collector's lines in the boot report: its configuration once it is up, and the closing `gc:` line.
+// The collector's lines in the boot report: its configuration once it is up, and the closing `gc:` line (the host
+// tests read both: KernelCollectorTests).
+using System;
 using BuddyOS.Kernel.GarbageCollection;
 
 namespace BuddyOS.Kernel
@@ -7,33 +9,15 @@ namespace BuddyOS.Kernel
     {
         public static void PrintConfiguration()
         {
-            ConsoleDevice.Write("gc: ");
 #if KERNEL_HEAP_BUMP
-            ConsoleDevice.Write("no collector: ");
-            ConsoleDevice.WriteLine(Collector.Unsupported);
+            Console.WriteLine($"gc: no collector: {Collector.Unsupported}");
 #else
             ulong heap = (ulong)(KernelHeap.Top - KernelHeap.Bottom);
             ulong bytes = (ulong)Collector.MetadataBytes;
-            ConsoleDevice.Write("mark-sweep collector, object and mark bits per ");
-            ConsoleDevice.WriteDecimal((ulong)ObjectMap.Granule);
-            ConsoleDevice.Write(" B + mark stack of ");
-            ConsoleDevice.WriteDecimal((ulong)Collector.MarkStackCapacity);
-            ConsoleDevice.Write(" entries = ");
-            ConsoleDevice.WriteDecimal(bytes);
-            ConsoleDevice.Write(" B (");
-            ConsoleDevice.WriteDecimal(bytes * (1024 * 1024) / heap);
-            ConsoleDevice.Write(" B per MiB of heap, ");
-            ConsoleDevice.WriteFraction(bytes * 100, heap);
-            ConsoleDevice.Write("%); ");
-            ConsoleDevice.WriteDecimal((ulong)Collector.FrozenObjects);
-            ConsoleDevice.Write(" frozen objects, none with references");
-            if (Collector.StressEvery != 0)
-            {
-                ConsoleDevice.Write("; gc.stress: a collection every ");
-                ConsoleDevice.WriteDecimal(Collector.StressEvery);
-                ConsoleDevice.Write(" allocations");
-            }
-            ConsoleDevice.WriteLine();
+            string stress = Collector.StressEvery == 0 ? "" : $"; gc.stress: a collection every {Collector.StressEvery} allocations";
+            Console.WriteLine($"gc: mark-sweep collector, object and mark bits per {ObjectMap.Granule} B + mark stack of {Collector.MarkStackCapacity} entries = {bytes} B "
+                + $"({bytes * (1024 * 1024) / heap} B per MiB of heap, {bytes * 100.0 / heap:F2}%); {Collector.FrozenObjects} frozen objects, "
+                + $"{Collector.FrozenObjectsWithReferences} of them with references (traced as roots){stress}");
 #endif
         }
 
@@ -43,23 +27,10 @@ namespace BuddyOS.Kernel
         public static void Print()
         {
 #if !KERNEL_HEAP_BUMP
-            bool emulated = Hypervisor.IsQemuTcg(Hypervisor.Vendor());
-            ConsoleDevice.Write("gc: ");
-            ConsoleDevice.WriteDecimal(Collector.Collections);
-            ConsoleDevice.Write(" collections, ");
-            ConsoleDevice.WriteDecimal(Collector.BytesReclaimed);
-            ConsoleDevice.Write(" bytes reclaimed (");
-            ConsoleDevice.WriteDecimal(Collector.ObjectsReclaimed);
-            ConsoleDevice.Write(" objects) of ");
-            ConsoleDevice.WriteDecimal(KernelHeap.ObjectBytesAllocated);
-            ConsoleDevice.Write(" bytes asked for, ");
-            ConsoleDevice.WriteDecimal(KernelHeap.ObjectBytesFreed);
-            ConsoleDevice.Write(" freed by hand, longest pause ");
-            ConsoleDevice.WriteDecimal(Collector.LongestPause);
-            ConsoleDevice.Write(emulated ? " emulated cycles (TCG)" : " cycles (TSC)");
-            ConsoleDevice.Write(", mark-stack overflows ");
-            ConsoleDevice.WriteDecimal(Collector.MarkStackOverflows);
-            ConsoleDevice.WriteLine();
+            string unit = Hypervisor.IsQemuTcg(Hypervisor.Vendor()) ? "emulated cycles (TCG)" : "cycles (TSC)";
+            Console.WriteLine($"gc: {Collector.Collections} collections, {Collector.BytesReclaimed} bytes reclaimed ({Collector.ObjectsReclaimed} objects) "
+                + $"of {KernelHeap.ObjectBytesAllocated} bytes asked for, {KernelHeap.ObjectBytesFreed} freed by hand, longest pause {Collector.LongestPause} {unit}, "
+                + $"mark-stack overflows {Collector.MarkStackOverflows}, weak handles cleared {Collector.WeakHandlesCleared}, finalizers run {Finalization.FinalizersRun}");
 #endif
         }
     }

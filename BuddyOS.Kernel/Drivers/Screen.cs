@@ -54,37 +54,17 @@ namespace BuddyOS.Kernel.Drivers
         // One line for the boot report: which screen, its size.
         public static void PrintReport()
         {
-            ConsoleDevice.Write("screen: ");
             if (s_kind == Kind.VgaText)
             {
-                ConsoleDevice.WriteLine("VGA text mode, 80x25");
+                System.Console.WriteLine("screen: VGA text mode, 80x25");
                 return;
             }
-            ConsoleDevice.Write("framebuffer ");
-            WriteSize(s_fb.Width, s_fb.Height);
-            ConsoleDevice.Write('x');
-            ConsoleDevice.WriteDecimal((ulong)s_fb.BitsPerPixel);
-            ConsoleDevice.Write(" at ");
-            ConsoleDevice.WriteHex(s_fb.Address, 8);
+            string framebuffer = $"screen: framebuffer {s_fb.Width}x{s_fb.Height}x{s_fb.BitsPerPixel} at 0x{s_fb.Address:X8}";
             if (s_kind == Kind.None)
-            {
-                ConsoleDevice.Write(": no console on it (");
-                ConsoleDevice.Write(FramebufferConsole.Describe(s_why));
-                ConsoleDevice.WriteLine("), COM1 only");
-                return;
-            }
-            ConsoleDevice.Write(", ");
-            WriteSize((uint)FramebufferConsole.Columns, (uint)FramebufferConsole.Rows);
-            ConsoleDevice.Write(" text in an ");
-            WriteSize((uint)FramebufferConsole.Font.Width, (uint)FramebufferConsole.Font.Height);
-            ConsoleDevice.WriteLine(" PSF font (console-setup's Lat15-VGA16)");
-        }
-
-        private static void WriteSize(uint width, uint height)
-        {
-            ConsoleDevice.WriteDecimal((ulong)width);
-            ConsoleDevice.Write('x');
-            ConsoleDevice.WriteDecimal((ulong)height);
+                System.Console.WriteLine($"{framebuffer}: no console on it ({FramebufferConsole.Describe(s_why)}), COM1 only");
+            else
+                System.Console.WriteLine($"{framebuffer}, {FramebufferConsole.Columns}x{FramebufferConsole.Rows} text in an "
+                    + $"{FramebufferConsole.Font.Width}x{FramebufferConsole.Font.Height} PSF font (console-setup's Lat15-VGA16)");
         }
     }
 }

@@ -62,11 +62,31 @@ namespace BuddyOS.Kernel.Drivers
             WriteRaw(c);
         }
 
+        // A character as the host's terminal expects it: UTF-8 (a lone surrogate half is sent as '?').
         private static void WriteRaw(char c)
+        {
+            if (c < 0x80)
+                WriteByte((byte)c);
+            else if (c < 0x800)
+            {
+                WriteByte((byte)(0xC0 | (c >> 6)));
+                WriteByte((byte)(0x80 | (c & 0x3F)));
+            }
+            else if (char.IsSurrogate(c))
+                WriteByte((byte)'?');
+            else
+            {
+                WriteByte((byte)(0xE0 | (c >> 12)));
+                WriteByte((byte)(0x80 | ((c >> 6) & 0x3F)));
+                WriteByte((byte)(0x80 | (c & 0x3F)));
+            }
+        }
+
+        private static void WriteByte(byte b)
         {
             // Bounded wait: a missing UART (some real machines) must not hang the kernel.
             for (int spins = 0; spins < 100000 && (Machine.Inb(LineStatus) & TransmitEmpty) == 0; spins++) { }
-            Machine.Outb(Data, c < 128 ? (byte)c : (byte)'?');
+            Machine.Outb(Data, b);
         }
     }
 }

@@ -75,20 +75,8 @@ namespace BuddyOS.Kernel.Interrupts
         // The counters since boot, one line (the boot report prints it after the self-tests).
         public static void PrintCounters()
         {
-            ConsoleDevice.Write(BuddyOS.Protocol.ReportProtocol.Interrupts);
-            ConsoleDevice.Write(" PIC IRQ 0-15 at vectors 32-47, PIT at ");
-            ConsoleDevice.WriteDecimal((ulong)Pit.Hz);
-            ConsoleDevice.Write(" Hz; ");
-            ConsoleDevice.WriteDecimal(s_timerCount);
-            ConsoleDevice.Write(" timer, ");
-            ConsoleDevice.WriteDecimal(s_keyboardCount);
-            ConsoleDevice.Write(" keyboard, ");
-            ConsoleDevice.WriteDecimal(s_serialCount);
-            ConsoleDevice.Write(" serial, ");
-            ConsoleDevice.WriteDecimal(s_spuriousCount);
-            ConsoleDevice.Write(" spurious; ");
-            ConsoleDevice.WriteDecimal(Keyboard8042.Dropped + Serial.Dropped);
-            ConsoleDevice.WriteLine(" input bytes dropped (rings full)");
+            System.Console.WriteLine($"{BuddyOS.Protocol.ReportProtocol.Interrupts} PIC IRQ 0-15 at vectors 32-47, PIT at {Pit.Hz} Hz; {s_timerCount} timer, "
+                + $"{s_keyboardCount} keyboard, {s_serialCount} serial, {s_spuriousCount} spurious; {Keyboard8042.Dropped + Serial.Dropped} input bytes dropped (rings full)");
             Pit.PrintLatency();
         }
 

@@ -56,13 +56,8 @@ namespace BuddyOS.Kernel.Interrupts
         // "timer latency: mean N us, max M us over K ticks", from the PIT's own count (838 ns per count).
         public static void PrintLatency()
         {
-            ConsoleDevice.Write("timer latency (PIT count at handler entry): mean ");
-            ConsoleDevice.WriteDecimal(s_latencySamples == 0 ? 0 : s_latencySumCounts * 1000000UL / InputHz / s_latencySamples);
-            ConsoleDevice.Write(" us, max ");
-            ConsoleDevice.WriteDecimal(s_latencyMaxCounts * 1000000UL / InputHz);
-            ConsoleDevice.Write(" us over ");
-            ConsoleDevice.WriteDecimal(s_latencySamples);
-            ConsoleDevice.WriteLine(" ticks");
+            ulong mean = s_latencySamples == 0 ? 0 : s_latencySumCounts * 1000000UL / InputHz / s_latencySamples;
+            System.Console.WriteLine($"timer latency (PIT count at handler entry): mean {mean} us, max {s_latencyMaxCounts * 1000000UL / InputHz} us over {s_latencySamples} ticks");
         }
 
         public static ulong UptimeMilliseconds

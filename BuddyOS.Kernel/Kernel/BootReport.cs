@@ -1,5 +1,6 @@
 // What the kernel prints once it is up: where the heap is and what it looks like after the first
 // allocations (static bases, the command line).
+using System;
 using BuddyOS.Heap;
 
 namespace BuddyOS.Kernel
@@ -13,84 +14,41 @@ namespace BuddyOS.Kernel
 
         public static void Print(CommandLine options, string hypervisor)
         {
-            ConsoleDevice.Write("cmdline: \"");
-            ConsoleDevice.Write(options.Raw);
-            ConsoleDevice.WriteLine("\"");
-            ConsoleDevice.Write("cpu: ");
-            ConsoleDevice.WriteLine(hypervisor.Length == 0 ? "no hypervisor reported" : string.Concat("hypervisor \"", hypervisor, "\""));
-            ConsoleDevice.Write("heap: ");
-            ConsoleDevice.Write(KernelHeap.Kind);
-            ConsoleDevice.Write(" heap at ");
-            ConsoleDevice.WriteHex((ulong)KernelHeap.Bottom, 10);
-            ConsoleDevice.Write("..");
-            ConsoleDevice.WriteHex((ulong)KernelHeap.Top, 10);
-            ConsoleDevice.Write(" = HEAP_BOTTOM=");
-            ConsoleDevice.WriteHex((ulong)HeapBottomPhysical(), 8);
-            ConsoleDevice.Write(" HEAP_TOP=");
-            ConsoleDevice.WriteHex((ulong)HeapBottomPhysical() + (ulong)(KernelHeap.Top - KernelHeap.Bottom), 8);
-            ConsoleDevice.Write(" in .bss (");
-            ConsoleDevice.WriteDecimal((ulong)(KernelHeap.Top - KernelHeap.Bottom) / 1024);
-            ConsoleDevice.Write(" KiB), metadata ");
-            ConsoleDevice.WriteDecimal((ulong)KernelHeap.MetadataBytes);
-            ConsoleDevice.WriteLine(" bytes");
+            Console.WriteLine($"cmdline: \"{options.Raw}\"");
+            Console.WriteLine(hypervisor.Length == 0 ? "cpu: no hypervisor reported" : $"cpu: hypervisor \"{hypervisor}\"");
+            ulong size = (ulong)(KernelHeap.Top - KernelHeap.Bottom), physical = (ulong)HeapBottomPhysical();
+            Console.WriteLine($"heap: {KernelHeap.Kind} heap at 0x{(ulong)KernelHeap.Bottom:X10}..0x{(ulong)KernelHeap.Top:X10} = HEAP_BOTTOM=0x{physical:X8} "
+                + $"HEAP_TOP=0x{physical + size:X8} in .bss ({size / 1024} KiB), metadata {KernelHeap.MetadataBytes} bytes");
 
             object first = 42;   // the report's "first allocation": a boxed int
-            ConsoleDevice.Write("first allocation: boxed int at ");
-            ConsoleDevice.WriteHex((ulong)Runtime.Allocation.AddressOf(first), 10);
-            ConsoleDevice.WriteLine();
+            Console.WriteLine($"first allocation: boxed int at 0x{(ulong)Runtime.Allocation.AddressOf(first):X10}");
             PrintStatistics(KernelHeap.Statistics);
 #if !KERNEL_HEAP_BUMP
             PrintFreeBlocks(ref KernelHeap.Heap);
 #endif
         }
 
-        public static void PrintStatistics(HeapStatistics s)
+        public static void PrintStatistics(HeapStatistics s) =>
+            Console.WriteLine($"heap stats: requested {s.RequestedBytes} B, held {s.HeldBytes} B, free {s.FreeBytes} B, "
+                + $"largest free block {s.LargestFreeBlock} B, live blocks {s.LiveBlocks}");
+
+        // Read first, printed after: the printing allocates, and must not change what it prints.
+        public static void PrintFreeBlocks<THeap>(ref THeap heap) where THeap : struct, IBuddyHeap
         {
-            ConsoleDevice.Write("heap stats: requested ");
-            ConsoleDevice.WriteDecimal((ulong)s.RequestedBytes);
-            ConsoleDevice.Write(" B, held ");
-            ConsoleDevice.WriteDecimal((ulong)s.HeldBytes);
-            ConsoleDevice.Write(" B, free ");
-            ConsoleDevice.WriteDecimal((ulong)s.FreeBytes);
-            ConsoleDevice.Write(" B, largest free block ");
-            ConsoleDevice.WriteDecimal((ulong)s.LargestFreeBlock);
-            ConsoleDevice.Write(" B, live blocks ");
-            ConsoleDevice.WriteDecimal(s.LiveBlocks);
-            ConsoleDevice.WriteLine();
+            int orders = heap.Orders;
+            nuint* counts = stackalloc nuint[orders];
+            for (int order = 0; order < orders; order++)
+                counts[order] = heap.FreeBlockCount(order);
+            var line = new System.Text.StringBuilder("free blocks per order (block size):");
+            for (int order = 0; order < orders; order++)
+                if (counts[order] != 0)
+                    line.Append(' ').Append(Size((ulong)heap.BlockSize(order))).Append('x').Append(counts[order]);
+            Console.WriteLine(line.ToString());
         }
 
-        public static void PrintFreeBlocks(ref BuddyHeap heap)
-        {
-            ConsoleDevice.Write("free blocks per order (block size):");
-            for (int order = 0; order < heap.Orders; order++)
-            {
-                nuint count = heap.FreeBlockCount(order);
-                if (count == 0)
-                    continue;
-                ConsoleDevice.Write(" ");
-                WriteSize((ulong)heap.BlockSize(order));
-                ConsoleDevice.Write("x");
-                ConsoleDevice.WriteDecimal((ulong)count);
-            }
-            ConsoleDevice.WriteLine();
-        }
-
-        public static void WriteSize(ulong bytes)
-        {
-            if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0)
-            {
-                ConsoleDevice.WriteDecimal(bytes / (1024 * 1024));
-                ConsoleDevice.Write("M");
-            }
-            else if (bytes >= 1024 && bytes % 1024 == 0)
-            {
-                ConsoleDevice.WriteDecimal(bytes / 1024);
-                ConsoleDevice.Write("K");
-            }
-            else
-            {
-                ConsoleDevice.WriteDecimal(bytes);
-            }
-        }
+        public static string Size(ulong bytes) =>
+            bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 ? $"{bytes / (1024 * 1024)}M"
+            : bytes >= 1024 && bytes % 1024 == 0 ? $"{bytes / 1024}K"
+            : bytes.ToString();
     }
 }

@@ -81,13 +81,15 @@ namespace BuddyOS.Kernel
         // output; returns the TSC cycles that took, 0 when the PIT never finished. Channel 0 keeps its interrupts.
         public static ulong WaitPitCounts(uint counts)
         {
+            // Counting starts when the count's high byte is written (QEMU ignores the gate in mode 0; a real 8254
+            // counts from there with the gate high). The TSC is read just before that write and just after the
+            // output is seen high, so a stall of the (virtual) CPU anywhere can only lengthen the interval.
             byte gate = Machine.Inb(Gate);
-            Machine.Outb(Gate, (byte)(gate & 0xFC));                   // gate low, speaker off
+            Machine.Outb(Gate, (byte)((gate & 0xFC) | 0x01));          // gate high, speaker off
             Machine.Outb(Command, 0xB0);                                // channel 2, lobyte/hibyte, mode 0
             Machine.Outb(Channel2, unchecked((byte)counts));
-            Machine.Outb(Channel2, (byte)(counts >> 8));
             ulong start = Machine.Rdtsc();
-            Machine.Outb(Gate, (byte)((gate & 0xFC) | 0x01));          // gate high: counting starts
+            Machine.Outb(Channel2, (byte)(counts >> 8));
             for (ulong spins = 0; (Machine.Inb(Gate) & 0x20) == 0; spins++)
             {
                 if (spins > 100000000)

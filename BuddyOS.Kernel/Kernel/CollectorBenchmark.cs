@@ -43,21 +43,10 @@ namespace BuddyOS.Kernel
             }
             collections = (GC.CollectionCount(0) - collections - 2 * Trials) / Trials;   // per collector trial, less the GC.Collect()s between trials
 
-            ConsoleDevice.Write("bench: gc throughput, ");
-            ConsoleDevice.WriteDecimal((ulong)Objects);
-            ConsoleDevice.Write(" x 24 B objects: explicit free ");
-            ConsoleDevice.WriteDecimal(explicitCycles / Objects);
-            ConsoleDevice.Write(", collector ");
-            ConsoleDevice.WriteDecimal(collectedCycles / Objects);
-            ConsoleDevice.Write(" per object (best of 3; ");
-            ConsoleDevice.WriteDecimal((ulong)collections);
-            ConsoleDevice.Write(" collections a trial);");
-            ConsoleDevice.WriteLine(unit);
-            ConsoleDevice.Write("bench: collector/explicit speed ");
-            ConsoleDevice.WriteFraction(explicitCycles, collectedCycles);
-            ConsoleDevice.WriteLine("x (target >= 0.80x)");
-            if (Collector.StressEvery != 0)
-                ConsoleDevice.WriteLine("bench: gc.stress is on: the collector's figures include its forced collections");
+            string speedTarget = explicitCycles * 100 >= collectedCycles * 80 ? "met" : "missed";
+            Console.WriteLine($"bench: gc throughput, {Objects} x 24 B objects: explicit free {explicitCycles / (ulong)Objects}, collector {collectedCycles / (ulong)Objects} "
+                + $"per object (best of 3; {collections} collections a trial);{unit}");
+            Console.WriteLine($"bench: collector/explicit speed {(double)explicitCycles / collectedCycles:F2}x (target >= 0.80x: {speedTarget})");
 
             GC.Collect();
             int nodes = (int)(((ulong)KernelHeap.Statistics.FreeBytes - (512UL << 10)) / 32);
@@ -75,23 +64,10 @@ namespace BuddyOS.Kernel
                 allocationCycles = Min(allocationCycles, allocation);
                 GC.Collect();
             }
-            ConsoleDevice.Write("bench: gc pause, heap full of ");
-            ConsoleDevice.WriteDecimal((ulong)nodes);
-            ConsoleDevice.Write(" live 24 B objects (best of 3): collection ");
-            ConsoleDevice.WriteDecimal(pause);
-            ConsoleDevice.Write(", allocating them ");
-            ConsoleDevice.WriteDecimal(allocationCycles);
-            ConsoleDevice.Write(";");
-            ConsoleDevice.WriteLine(unit);
-            ConsoleDevice.Write("bench: pause/allocation ");
-            ConsoleDevice.WriteFraction(pause, allocationCycles);
-            ConsoleDevice.Write("x (target <= 1.00x); of the pause, conservative stack scan ");
-            ConsoleDevice.WriteDecimal(scan);
-            ConsoleDevice.Write(" cycles for ");
-            ConsoleDevice.WriteDecimal(words);
-            ConsoleDevice.Write(" words, sweep ");
-            ConsoleDevice.WriteDecimal(sweep);
-            ConsoleDevice.WriteLine(" cycles");
+            string pauseTarget = pause <= allocationCycles ? "met" : "missed";
+            Console.WriteLine($"bench: gc pause, heap full of {nodes} live 24 B objects (best of 3): collection {pause}, allocating them {allocationCycles};{unit}");
+            Console.WriteLine($"bench: pause/allocation {(double)pause / allocationCycles:F2}x (target <= 1.00x: {pauseTarget}); of the pause, "
+                + $"conservative stack scan {scan} cycles for {words} words, sweep {sweep} cycles");
             GC.Collect();
 #endif
         }

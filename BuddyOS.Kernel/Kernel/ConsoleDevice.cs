@@ -1,8 +1,9 @@
 // The console device: text out to the screen (Drivers/Screen.cs: VGA text or the framebuffer console) and COM1,
 // keys in from the PS/2 keyboard and COM1 (ConsoleDevice.Input.cs, with the shell's line editor). Programs use
 // System.Console, whose platform layer (Runtime/Platform/ConsoleIO.cs) writes and reads here. The kernel writes
-// here directly only where System.Console cannot serve: before CoreLib's start-up and in the panic path, which
-// must not allocate (the heap may be what failed): nothing here allocates.
+// here directly where System.Console cannot serve, because nothing here allocates: before CoreLib's start-up,
+// in the panic path (the heap may be what failed), and where printing must not change what it prints (the
+// shell's heap pictures); and for the shell's own prompt and line editor.
 using BuddyOS.Kernel.Drivers;
 
 namespace BuddyOS.Kernel

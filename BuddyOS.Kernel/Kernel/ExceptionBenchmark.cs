@@ -20,18 +20,9 @@ namespace BuddyOS.Kernel
             ulong ten = PerThrow(10);
             ulong withTry = PerCall(true);
             ulong withoutTry = PerCall(false);
-            ConsoleDevice.Write("bench: exceptions, ");
-            ConsoleDevice.WriteLine(unit);
-            ConsoleDevice.Write("bench: throw caught 1 frame up ");
-            ConsoleDevice.WriteDecimal(one);
-            ConsoleDevice.Write(", 10 frames up ");
-            ConsoleDevice.WriteDecimal(ten);
-            ConsoleDevice.WriteLine(" per throw");
-            ConsoleDevice.Write("bench: call with try, nothing thrown ");
-            ConsoleDevice.WriteDecimal(withTry);
-            ConsoleDevice.Write(", without try ");
-            ConsoleDevice.WriteDecimal(withoutTry);
-            ConsoleDevice.WriteLine(" per call");
+            System.Console.WriteLine($"bench: exceptions, {unit}");
+            System.Console.WriteLine($"bench: throw caught 1 frame up {one}, 10 frames up {ten} per throw");
+            System.Console.WriteLine($"bench: call with try, nothing thrown {withTry}, without try {withoutTry} per call");
         }
 
         private static ulong PerThrow(int depth)

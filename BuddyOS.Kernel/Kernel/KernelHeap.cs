@@ -1,11 +1,14 @@
-// The one heap behind `new`: the buddy heap with its object cache over HEAP_BOTTOM..HEAP_TOP (built with
-// -p:KernelHeap=PureBuddy, the buddy alone; with -p:KernelHeap=Bump, the tutorial bump heap over the same region). Objects are given back by the
+// The one heap behind `new`, composed here: BuddyHeap, the buddy core with its object cache and placement layers, over
+// HEAP_BOTTOM..HEAP_TOP (built with -p:KernelHeap=PureBuddy, PureBuddyHeap, the buddy core alone; with
+// -p:KernelHeap=Bump, the tutorial bump heap over the same region). Objects are given back by the
 // collector (GarbageCollection/Collector); Free stays for code that wants to return memory at once.
 // Two kinds of block come from here: objects (what `new` makes: the collector knows them by their object
 // bit and sweeps them when unreachable) and raw blocks (memory a caller manages itself: never swept).
 // Running out, after a collection, is a panic naming the size, the alignment and what the collection freed.
 #if KERNEL_HEAP_BUMP
 using HeapImplementation = BuddyOS.Heap.BumpHeap;
+#elif KERNEL_HEAP_PURE_BUDDY
+using HeapImplementation = BuddyOS.Heap.PureBuddyHeap;
 #else
 using HeapImplementation = BuddyOS.Heap.BuddyHeap;
 #endif
@@ -32,11 +35,9 @@ namespace BuddyOS.Kernel
 #elif KERNEL_HEAP_PURE_BUDDY
         public const bool SupportsFree = true;
         public const string Kind = "buddy";
-        private const bool ObjectCache = false;
 #else
         public const bool SupportsFree = true;
         public const string Kind = "buddy+slabs";
-        private const bool ObjectCache = true;
 #endif
 
         private static HeapImplementation s_heap;
@@ -65,9 +66,8 @@ namespace BuddyOS.Kernel
             nuint needed = BumpHeap.MetadataBytes();
             HeapStatus status = BumpHeap.TryCreate(bottom, size, metadata, (nuint)(metadataEnd - metadata), out s_heap);
 #else
-            nuint needed = BuddyHeap.MetadataBytes(size, Orders, ObjectCache);
-            HeapStatus status = BuddyHeap.TryCreate(bottom, size, Orders, metadata, (nuint)(metadataEnd - metadata), out s_heap,
-                objectCache: ObjectCache);
+            nuint needed = HeapImplementation.MetadataBytes(size, Orders);
+            HeapStatus status = HeapImplementation.TryCreate(bottom, size, Orders, metadata, (nuint)(metadataEnd - metadata), out s_heap);
 #endif
             if (status != HeapStatus.Ok)
                 Panic.Fail(HeapStatusNames.Name(status), needed);

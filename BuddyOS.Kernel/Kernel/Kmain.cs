@@ -83,10 +83,12 @@ namespace BuddyOS.Kernel
             // Startup.Run) runs its own self-tests and no benchmarks; without one the BuddyOS shell is the kernel.
             Framework.Kernel kernel = Framework.Kernel.CreateRegistered(options);
             TestResults results = kernel == null ? SelfTests.Run(options, scratch) : kernel.RunSelfTests(options, scratch);
-            if (kernel == null && scratch != null)
-                Benchmark.Run(scratch, Hypervisor.IsQemuTcg(hypervisor));
-            if (kernel == null)
+            if (kernel == null && !Benchmark.SkippedUnderStress())
+            {
+                if (scratch != null)
+                    Benchmark.Run(scratch, Hypervisor.IsQemuTcg(hypervisor));
                 CollectorBenchmark.Run(Hypervisor.IsQemuTcg(hypervisor));
+            }
 
             Runtime.RuntimeReport.PrintClosing();
             CollectorReport.Print();

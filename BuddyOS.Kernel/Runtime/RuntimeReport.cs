@@ -13,12 +13,11 @@ namespace BuddyOS.Kernel.Runtime
         public static void PrintStartup(int staticBases)
         {
             ulong image = (ulong)(Modules.ImageEnd() - Modules.ImageBase());
-            ConsoleDevice.WriteLine($"{Prefix}{System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}: the real System.Private.CoreLib (NativeAOT runtime pack), "
+            Console.WriteLine($"{Prefix}{System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}: the real System.Private.CoreLib (NativeAOT runtime pack), "
                 + $"code and data {image / 1024} KiB at 0x{(ulong)Modules.ImageBase():X8}, .bss at 0x{(ulong)PhysicalMemory.BssStartAddress:X8}");
-            FrozenSegments.Walk(trace: false, out int frozen, out int frozenWithReferences);
-            ConsoleDevice.WriteLine($"{Prefix}start-up made {staticBases} static bases on the heap; {frozen} frozen objects "
-                + $"({frozenWithReferences} with references, traced as roots); {GcHandles.InUse} GC handles");
-            ConsoleDevice.WriteLine($"{Prefix}clock: TSC {Clock.TscHz / 1e6:F1} MHz (calibrated against the PIT), "
+            Console.WriteLine($"{Prefix}start-up made {staticBases} static bases on the heap, {GcHandles.InUse} GC handles, "
+                + $"{FrozenSegments.Count} frozen-object segment(s)");
+            Console.WriteLine($"{Prefix}clock: TSC {Clock.TscHz / 1e6:F1} MHz (calibrated against the PIT), "
                 + $"CMOS clock {Clock.BootTime.Year:D4}-{Clock.BootTime.Month:D2}-{Clock.BootTime.Day:D2} "
                 + $"{Clock.BootTime.Hour:D2}:{Clock.BootTime.Minute:D2}:{Clock.BootTime.Second:D2} UTC; random: {Platform.Random.Source}");
         }
@@ -29,9 +28,9 @@ namespace BuddyOS.Kernel.Runtime
             byte* reservation = Platform.Memory.FirstReservation;
             string foh = reservation == null ? "none reserved"
                 : $"{Platform.Memory.ReservedBytes / 1024} KiB reserved at 0x{(ulong)reservation:X8}, {Platform.Memory.CommittedBytes / 1024} KiB committed";
-            ConsoleDevice.WriteLine($"{Prefix}outside the heap: frozen-object heap (MMap) {foh}; {PhysicalMemory.BytesTaken / 1024} KiB of RAM taken "
+            Console.WriteLine($"{Prefix}outside the heap: frozen-object heap (MMap) {foh}; {PhysicalMemory.BytesTaken / 1024} KiB of RAM taken "
                 + "from the memory map in all (scratch heap included)");
-            ConsoleDevice.WriteLine($"{Prefix}GC handles {GcHandles.InUse} in use of {GcHandles.Capacity} ({GcHandles.Bytes / 1024} KiB); "
+            Console.WriteLine($"{Prefix}GC handles {GcHandles.InUse} in use of {GcHandles.Capacity} ({GcHandles.Bytes / 1024} KiB); "
                 + $"native blocks (NativeMemory) {Platform.Memory.MallocBlocks}; interface dispatch cache misses {InterfaceDispatch.Misses}; "
                 + $"finalizers {GarbageCollection.Finalization.FinalizersRun} run, {GarbageCollection.Finalization.Pending} pending, "
                 + $"{GarbageCollection.Finalization.Registered} objects registered");

@@ -8,6 +8,7 @@
 //   [FAIL] b (N cycles): what failed
 //   [XFAIL] c: why it cannot run here            counts neither as passed nor as failed
 //   selftest: N passed, M failed                 the closing line, once
+//   bench: skipped: gc.stress=N ...              under gc.stress, in place of the benchmarks
 //   interrupts: ... N timer, M keyboard, ...     the interrupt counters, after the benchmarks
 //   buddyos>                                     the shell's prompt (with the `shell` option, or off QEMU)
 //   kernel: NAME                                 a kernel of the user's own boots (before its plan line)
@@ -26,6 +27,7 @@ namespace BuddyOS.Protocol
         public const string SummaryPassed = "passed,";
         public const string SummaryFailed = "failed";
         public const string Interrupts = "interrupts:";
+        public const string BenchmarksSkipped = "bench: skipped: gc.stress=";
         public const string ShellPrompt = "buddyos> ";
         public const string ShellOption = "shell";
         public const string UserKernel = "kernel:";

@@ -23,17 +23,26 @@ namespace BuddyOS.Kernel.SelfTest
             if (s_metadata != null)
                 return;
             s_region = region;
-            s_metadataBytes = BuddyHeap.MetadataBytes(Size, KernelHeap.Orders, objectCache: true);   // enough for both kinds
+            nuint pure = PureBuddyHeap.MetadataBytes(Size, KernelHeap.Orders), layered = BuddyHeap.MetadataBytes(Size, KernelHeap.Orders);
+            s_metadataBytes = pure > layered ? pure : layered;   // enough for both kinds
             s_metadata = PhysicalMemory.Take(s_metadataBytes, 4096);
             if (s_metadata == null)
                 s_metadata = KernelHeap.AllocateRaw(s_metadataBytes, 16);
         }
 
-        // Every call starts over with an empty heap: the pure buddy unless asked for its object cache.
-        public static BuddyHeap CreateFresh(bool objectCache = false)
+        // Every call starts over with an empty heap: the buddy core alone.
+        public static PureBuddyHeap CreateFresh()
         {
-            HeapStatus status = BuddyHeap.TryCreate(s_region, Size, KernelHeap.Orders, s_metadata, s_metadataBytes, out BuddyHeap heap,
-                objectCache: objectCache);
+            HeapStatus status = PureBuddyHeap.TryCreate(s_region, Size, KernelHeap.Orders, s_metadata, s_metadataBytes, out PureBuddyHeap heap);
+            if (status != HeapStatus.Ok)
+                Panic.Fail(HeapStatusNames.Name(status), (ulong)s_region);
+            return heap;
+        }
+
+        // An empty heap of the kernel's kind: the buddy core with its object cache and placement.
+        public static BuddyHeap CreateLayered()
+        {
+            HeapStatus status = BuddyHeap.TryCreate(s_region, Size, KernelHeap.Orders, s_metadata, s_metadataBytes, out BuddyHeap heap);
             if (status != HeapStatus.Ok)
                 Panic.Fail(HeapStatusNames.Name(status), (ulong)s_region);
             return heap;

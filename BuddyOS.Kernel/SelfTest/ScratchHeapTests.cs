@@ -11,7 +11,7 @@ namespace BuddyOS.Kernel.SelfTest
         {
             if (!t.Check(ScratchHeap.Available, "a free 4 MiB of RAM in the boot memory map"))
                 return;
-            BuddyHeap heap = ScratchHeap.CreateFresh();
+            PureBuddyHeap heap = ScratchHeap.CreateFresh();
             heap.TryAllocate(64, 16, out byte* a);
             t.Check(a == ScratchHeap.Region, "first block at the region start");
             for (int i = 0; i < 64; i++)
@@ -38,7 +38,7 @@ namespace BuddyOS.Kernel.SelfTest
         {
             if (!t.Check(ScratchHeap.Available, "a free 4 MiB of RAM in the boot memory map"))
                 return;
-            BuddyHeap heap = ScratchHeap.CreateFresh();
+            PureBuddyHeap heap = ScratchHeap.CreateFresh();
             if (!t.Status(HeapStatus.Ok, heap.SetChecks(HeapChecks.All), "turn on the heap's debug checks"))
                 return;
             t.Status(HeapStatus.Ok, heap.TryAllocate(64, 16, out byte* block), "allocate 64 B");
@@ -63,7 +63,7 @@ namespace BuddyOS.Kernel.SelfTest
         {
             if (!t.Check(ScratchHeap.Available, "a free 4 MiB of RAM in the boot memory map"))
                 return;
-            BuddyHeap heap = ScratchHeap.CreateFresh();
+            PureBuddyHeap heap = ScratchHeap.CreateFresh();
             const int MaxBlocks = 8192;
             nint[] blocks = new nint[MaxBlocks];
             int count = 0;

@@ -127,16 +127,11 @@ namespace BuddyOS.Kernel.SelfTest
             TestResults results = default;
             TestContext.Full = options.FullSize;
             string unit = Hypervisor.IsQemuTcg(Hypervisor.Vendor()) ? ReportProtocol.EmulatedCycles : ReportProtocol.Cycles;
-            ConsoleDevice.Write(ReportProtocol.Plan);
-            for (int i = 0; i < tests.Count; i++)
-            {
-                if (Selected(tests[i], options))
-                {
-                    ConsoleDevice.Write(" ");
-                    ConsoleDevice.Write(tests[i].Name);
-                }
-            }
-            ConsoleDevice.WriteLine();
+            var plan = new System.Text.StringBuilder(ReportProtocol.Plan);
+            foreach (TestCase test in tests)
+                if (Selected(test, options))
+                    plan.Append(' ').Append(test.Name);
+            System.Console.WriteLine(plan.ToString());
             WarmUp();
             GarbageCollection.Collector.CollectHere();
             ulong held = (ulong)KernelHeap.Statistics.HeldBytes, size = (ulong)(KernelHeap.Top - KernelHeap.Bottom);
@@ -148,8 +143,7 @@ namespace BuddyOS.Kernel.SelfTest
                     continue;
                 if (stop != null && stop())
                 {
-                    ConsoleDevice.Write("test: stopped (Ctrl-C) before ");
-                    ConsoleDevice.WriteLine(test.Name);
+                    System.Console.WriteLine($"test: stopped (Ctrl-C) before {test.Name}");
                     break;
                 }
                 if (test.NeedsFree && !KernelHeap.SupportsFree)
@@ -182,42 +176,22 @@ namespace BuddyOS.Kernel.SelfTest
                 }
             }
             // One line alone, for the host to parse. XFAIL counts in neither number.
-            ConsoleDevice.Write(ReportProtocol.Summary);
-            ConsoleDevice.Write(" ");
-            ConsoleDevice.WriteDecimal((ulong)results.Passed);
-            ConsoleDevice.Write(" ");
-            ConsoleDevice.Write(ReportProtocol.SummaryPassed);
-            ConsoleDevice.Write(" ");
-            ConsoleDevice.WriteDecimal((ulong)results.Failed);
-            ConsoleDevice.Write(" ");
-            ConsoleDevice.WriteLine(ReportProtocol.SummaryFailed);
+            System.Console.WriteLine($"{ReportProtocol.Summary} {results.Passed} {ReportProtocol.SummaryPassed} {results.Failed} {ReportProtocol.SummaryFailed}");
             return results;
         }
 
         private static bool Selected(TestCase test, CommandLine options) => test.AlwaysRun || options.Selects(test.Name);
 
-        // "[TAG] name (N unit): detail"; a test that did not run (unit null) has no time.
+        // "[TAG] name (N unit): detail"; a test that did not run (unit null) has no time. The tag in its colour on the
+        // screen (the console device's attribute: System.Console has no colour without terminfo).
         private static void Report(byte color, string tag, string name, ulong cycles, string unit, string detail)
         {
             ConsoleDevice.SetColor(color);
-            ConsoleDevice.Write(tag);
+            System.Console.Write(tag);
             ConsoleDevice.ResetColor();
-            ConsoleDevice.Write(" ");
-            ConsoleDevice.Write(name);
-            if ((object)unit != null)
-            {
-                ConsoleDevice.Write(" (");
-                ConsoleDevice.WriteDecimal(cycles);
-                ConsoleDevice.Write(" ");
-                ConsoleDevice.Write(unit);
-                ConsoleDevice.Write(")");
-            }
-            if ((object)detail != null)
-            {
-                ConsoleDevice.Write(": ");
-                ConsoleDevice.Write(detail);
-            }
-            ConsoleDevice.WriteLine();
+            string time = (object)unit == null ? "" : $" ({cycles} {unit})";
+            string why = (object)detail == null ? "" : $": {detail}";
+            System.Console.WriteLine($" {name}{time}{why}");
         }
     }
 }

@@ -40,7 +40,7 @@ namespace BuddyOS.Kernel.Shell
             ConsoleDevice.WriteDecimal((ulong)s.LargestFreeBlock);
             ConsoleDevice.WriteLine();
             ConsoleDevice.WriteLine("free blocks per order:");
-            ref BuddyHeap heap = ref KernelHeap.Heap;
+            ref var heap = ref KernelHeap.Heap;
             for (int order = 0; order < heap.Orders; order++)
             {
                 ConsoleDevice.Write("  order ");
@@ -62,7 +62,7 @@ namespace BuddyOS.Kernel.Shell
         // (free or allocated) or is split into smaller blocks of both kinds. Rows past the heap's end are cut.
         public static void PrintMap(byte* from, nuint run)
         {
-            ref BuddyHeap heap = ref KernelHeap.Heap;
+            ref var heap = ref KernelHeap.Heap;
             if (!heap.Contains(from))
                 throw new System.ArgumentOutOfRangeException(null, "ADDR: not inside the heap (mem prints where it is)");
             byte* bottom = heap.RegionStart + ((nuint)(from - heap.RegionStart) & ~(run - 1));
@@ -123,7 +123,7 @@ namespace BuddyOS.Kernel.Shell
         // The first free block of the largest free size, by walking the region block by block.
         private static bool FindLargestFree(out HeapBlock largest)
         {
-            ref BuddyHeap heap = ref KernelHeap.Heap;
+            ref var heap = ref KernelHeap.Heap;
             largest = default;
             bool found = false;
             for (nuint offset = 0; offset < heap.RegionSize;)

@@ -309,6 +309,8 @@ namespace BuddyOS.Kernel.Shell
         private void Bench(List<string> args)
         {
             bool emulated = Hypervisor.IsQemuTcg(Hypervisor.Vendor());
+            if (Benchmark.SkippedUnderStress())
+                return;
             if (_scratch != null)
             {
                 Benchmark.Run(_scratch, emulated);

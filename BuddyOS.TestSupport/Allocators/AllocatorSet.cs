@@ -1,3 +1,4 @@
+using BuddyOS.Heap;
 using BuddyOS.TestSupport.Checks;
 using BuddyOS.TestSupport.Support;
 
@@ -85,14 +86,14 @@ public sealed class AllocatorSet : IDisposable
         HeapSize = heapSize;
         var slots = new List<AllocatorSlot>();
 
-        var buddy = BuddyHeapAllocator.Create(Region(heapSize));
+        var buddy = BuddyAllocator<BuddyHeap, LayeredKind>.Create(Region(heapSize));
         BuddyMetadataBytes = buddy.MetadataBytes;
         _releases.Add(() => buddy.Release());
         slots.Add(Wrap(buddy, isChecked));
 
         if (includePureBuddy)
         {
-            var pure = BuddyHeapAllocator.Create(Region(heapSize), objectCache: false);
+            var pure = BuddyAllocator<PureBuddyHeap, PureKind>.Create(Region(heapSize));
             _releases.Add(() => pure.Release());
             slots.Add(Wrap(pure, isChecked));
         }
@@ -103,9 +104,9 @@ public sealed class AllocatorSet : IDisposable
 
         if (includeMovingRealloc)
         {
-            var moving = BuddyHeapAllocator.Create(Region(heapSize));
+            var moving = BuddyAllocator<BuddyHeap, LayeredKind>.Create(Region(heapSize));
             _releases.Add(() => moving.Release());
-            slots.Add(Wrap(new MovingRealloc<BuddyHeapAllocator>(moving), isChecked));
+            slots.Add(Wrap(new MovingRealloc<BuddyAllocator<BuddyHeap, LayeredKind>>(moving), isChecked));
         }
         if (includeBump)
         {

@@ -8,7 +8,7 @@ public unsafe class BuddyHeapAddressTests
     [Fact]
     public void Successive_small_blocks_pack_from_the_region_start()
     {
-        using var f = new HeapFixture(256, 5);          // blocks of 16, 32, 64, 128, 256
+        using var f = new PureHeapFixture(256, 5);          // blocks of 16, 32, 64, 128, 256
         Assert.Equal((nuint)0, f.Offset(f.Alloc(16)));
         Assert.Equal((nuint)16, f.Offset(f.Alloc(16)));
         Assert.Equal((nuint)32, f.Offset(f.Alloc(32)));
@@ -21,7 +21,7 @@ public unsafe class BuddyHeapAddressTests
     [Fact]
     public void Sizes_round_up_to_their_block_and_reuse_freed_space_lowest_order_first()
     {
-        using var f = new HeapFixture(1024, 7);         // 16 .. 1024
+        using var f = new PureHeapFixture(1024, 7);         // 16 .. 1024
         byte* a = f.Alloc(100);                         // 128-byte block at 0
         byte* b = f.Alloc(1);                           // 16 at 128
         byte* c = f.Alloc(17);                          // 32 at 160
@@ -39,7 +39,7 @@ public unsafe class BuddyHeapAddressTests
     [Fact]
     public void Alignment_folds_into_the_block_size()
     {
-        using var f = new HeapFixture(4096, 9);
+        using var f = new PureHeapFixture(4096, 9);
         byte* a = f.Alloc(16);
         byte* b = f.Alloc(16, 256);                     // a 256-byte block, the first 256-aligned free one
         Assert.Equal((nuint)0, f.Offset(a));
@@ -51,7 +51,7 @@ public unsafe class BuddyHeapAddressTests
     [Fact]
     public void Freeing_in_any_order_merges_back_to_one_block()
     {
-        using var f = new HeapFixture(4096, 9);
+        using var f = new PureHeapFixture(4096, 9);
         var blocks = new List<nint>();
         for (int i = 0; i < 256; i++) blocks.Add((nint)f.Alloc(16));
         Assert.Equal(HeapStatus.OutOfMemory, f.Heap.TryAllocate(16, 1, out _));
@@ -66,7 +66,7 @@ public unsafe class BuddyHeapAddressTests
     [Fact]
     public void Kernel_sized_heap_serves_a_whole_region_allocation_and_returns_to_whole()
     {
-        using var f = new HeapFixture(4u << 20, 19);
+        using var f = new PureHeapFixture(4u << 20, 19);
         byte* all = f.Alloc(4u << 20);
         Assert.True(all == f.Region);
         Assert.Equal(HeapStatus.OutOfMemory, f.Heap.TryAllocate(1, 1, out _));
@@ -78,7 +78,7 @@ public unsafe class BuddyHeapAddressTests
     public void Alignment_above_the_region_base_alignment_is_placed_for_small_blocks()
     {
         // A 4 MiB region aligned to 4096 only, like the kernel's .bss HEAP_BOTTOM.
-        using var f = new HeapFixture(4u << 20, 19, regionAlignment: 4096);
+        using var f = new PureHeapFixture(4u << 20, 19, regionAlignment: 4096);
         Assert.Equal((nuint)4096, f.Heap.BaseAlignment);
         for (nuint align = 16; align <= (1u << 20); align <<= 1)
         {

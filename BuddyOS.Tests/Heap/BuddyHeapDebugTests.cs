@@ -12,7 +12,7 @@ public unsafe class BuddyHeapDebugTests
     [Fact]
     public void Freed_memory_holds_the_poison_except_the_list_links()
     {
-        using var f = new HeapFixture(4096, 8);
+        using var f = new PureHeapFixture(4096, 8);
         byte* p = f.Alloc(256);
         for (int i = 0; i < 256; i++) p[i] = 0x11;
         Assert.Equal(HeapStatus.Ok, f.Heap.Free(p));
@@ -23,7 +23,7 @@ public unsafe class BuddyHeapDebugTests
     [Fact]
     public void A_write_after_free_is_caught_by_the_next_allocation_of_that_block()
     {
-        using var f = new HeapFixture(4096, 8);
+        using var f = new PureHeapFixture(4096, 8);
         byte* p = f.Alloc(64);
         Assert.Equal(HeapStatus.Ok, f.Heap.Free(p));
         p[40] = 7;                                        // the use after free
@@ -42,7 +42,7 @@ public unsafe class BuddyHeapDebugTests
     [Fact]
     public void Without_checks_the_same_write_goes_unseen()
     {
-        using var f = new HeapFixture(4096, 8);
+        using var f = new PureHeapFixture(4096, 8);
         Assert.Equal(HeapStatus.Ok, f.Heap.SetChecks(HeapChecks.None));
         byte* p = f.Alloc(64);
         f.Heap.Free(p);
@@ -54,7 +54,7 @@ public unsafe class BuddyHeapDebugTests
     [Fact]
     public void A_damaged_list_link_is_reported_before_it_is_followed()
     {
-        using var f = new HeapFixture(4096, 8);
+        using var f = new PureHeapFixture(4096, 8);
         byte* a = f.Alloc(64), b = f.Alloc(64);           // b keeps a from merging: a sits alone on its list
         Assert.Equal(HeapStatus.Ok, f.Heap.Free(a));
         *(nuint*)a = 0x10;                                // a use after free that hits the link (Next) itself
@@ -68,7 +68,7 @@ public unsafe class BuddyHeapDebugTests
     [Fact]
     public void A_write_to_a_freed_slot_is_caught_when_the_slot_is_handed_out_again()
     {
-        using var f = new HeapFixture(64 * 1024, 13, 0, objectCache: true);
+        using var f = new HeapFixture(64 * 1024, 13);
         byte* keep = f.Alloc(48), slot = f.Alloc(48);
         Assert.Equal(HeapStatus.Ok, f.Heap.Free(slot));
         Assert.Equal(BuddyHeap.PoisonByte, slot[47]);              // the whole slot, no link bytes in a slab
@@ -86,7 +86,7 @@ public unsafe class BuddyHeapDebugTests
     [Fact]
     public void Poison_turned_on_later_covers_the_free_slots_of_existing_slabs()
     {
-        using var f = new HeapFixture(64 * 1024, 13, 0, objectCache: true);
+        using var f = new HeapFixture(64 * 1024, 13);
         Assert.Equal(HeapStatus.Ok, f.Heap.SetChecks(HeapChecks.None));
         byte* a = f.Alloc(24), b = f.Alloc(24);
         Assert.Equal(HeapStatus.Ok, f.Heap.Free(a));
@@ -101,7 +101,7 @@ public unsafe class BuddyHeapDebugTests
     [Fact]
     public void A_write_to_the_spare_slab_is_caught_and_it_stays_the_spare()
     {
-        using var f = new HeapFixture(64 * 1024, 13, 0, objectCache: true);
+        using var f = new HeapFixture(64 * 1024, 13);
         byte* only = f.Alloc(32);
         Assert.Equal(HeapStatus.Ok, f.Heap.Free(only));            // its slab is now the class's spare
         only[0] = 1;
@@ -117,7 +117,7 @@ public unsafe class BuddyHeapDebugTests
         // 4096 bytes in 8 orders (32-byte blocks): a 176-byte header, 8 list sentinels (128 bytes), then the
         // 8 per-order counters.
         const int CountersAt = 176 + 8 * 16;
-        using var f = new HeapFixture(4096, 8);
+        using var f = new PureHeapFixture(4096, 8);
         Assert.Equal((nuint)544, f.MetadataBytes);        // the layout this test pokes into
         byte* p = f.Alloc(16), q = f.Alloc(16);
         Assert.Equal(HeapStatus.Ok, f.Heap.Free(q));
@@ -132,7 +132,7 @@ public unsafe class BuddyHeapDebugTests
     {
         // The reference-model test and the rest run through HeapFixture, so every one of their operations runs
         // the checks (a false report would fail them); this guards that the fixture really turns them on.
-        using var f = new HeapFixture(4096, 8);
+        using var f = new PureHeapFixture(4096, 8);
         Assert.Equal(HeapChecks.All, f.Heap.Checks);
     }
 }

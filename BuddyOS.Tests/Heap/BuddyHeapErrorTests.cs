@@ -5,16 +5,16 @@ namespace BuddyOS.Tests.Heap;
 /// <summary>Every bad input gets its own status and leaves the heap byte-for-byte unchanged.</summary>
 public unsafe class BuddyHeapErrorTests
 {
-    private static void AssertUnchanged(HeapFixture f, byte[] before, HeapStatistics statsBefore)
+    private static void AssertUnchanged<THeap>(HeapFixture<THeap> f, byte[] before, HeapStatistics statsBefore) where THeap : struct, IBuddyHeap
     {
         Assert.Equal(before, f.Snapshot());
         Assert.Equal(statsBefore, f.Heap.GetStatistics());
         f.AssertClean();
     }
 
-    private static HeapFixture Busy(out byte* a, out byte* b)
+    private static PureHeapFixture Busy(out byte* a, out byte* b)
     {
-        var f = new HeapFixture(64 * 1024, 13);
+        var f = new PureHeapFixture(64 * 1024, 13);
         a = f.Alloc(100);
         b = f.Alloc(5000);
         f.Alloc(16);
@@ -34,7 +34,7 @@ public unsafe class BuddyHeapErrorTests
     [InlineData(65536UL, 1UL, HeapStatus.OutOfMemory)]
     public void Bad_allocation_requests_get_their_own_status(ulong size, ulong align, HeapStatus expected)
     {
-        using HeapFixture f = Busy(out _, out _);
+        using PureHeapFixture f = Busy(out _, out _);
         byte[] before = f.Snapshot();
         HeapStatistics stats = f.Heap.GetStatistics();
         Assert.Equal(expected, f.Heap.TryAllocate((nuint)size, (nuint)align, out byte* p));
@@ -47,7 +47,7 @@ public unsafe class BuddyHeapErrorTests
     [Fact]
     public void Bad_frees_get_their_own_status()
     {
-        using HeapFixture f = Busy(out byte* a, out byte* b);
+        using PureHeapFixture f = Busy(out byte* a, out byte* b);
         Assert.Equal(HeapStatus.Ok, f.Heap.Free(a));
         byte[] before = f.Snapshot();
         HeapStatistics stats = f.Heap.GetStatistics();
@@ -77,7 +77,7 @@ public unsafe class BuddyHeapErrorTests
     [Fact]
     public void A_double_free_after_the_block_merged_is_still_refused()
     {
-        using var f = new HeapFixture(4096, 9);
+        using var f = new PureHeapFixture(4096, 9);
         byte* a = f.Alloc(16);
         Assert.Equal(HeapStatus.Ok, f.Heap.Free(a));     // merges all the way back to one block
         byte[] before = f.Snapshot();
@@ -89,7 +89,7 @@ public unsafe class BuddyHeapErrorTests
     [Fact]
     public void Bad_reallocation_sizes_leave_the_block_valid()
     {
-        using HeapFixture f = Busy(out byte* a, out _);
+        using PureHeapFixture f = Busy(out byte* a, out _);
         byte[] before = f.Snapshot();
         HeapStatistics stats = f.Heap.GetStatistics();
         Assert.Equal(HeapStatus.ZeroSize, f.Heap.TryReallocate(a, 0, out _));
@@ -103,7 +103,7 @@ public unsafe class BuddyHeapErrorTests
     [Fact]
     public void Validate_reports_a_corrupted_free_list()
     {
-        using var f = new HeapFixture(4096, 9);
+        using var f = new PureHeapFixture(4096, 9);
         byte* a = f.Alloc(16);
         byte* b = f.Alloc(16);
         Assert.Equal(HeapStatus.Ok, f.Heap.Free(a));
@@ -118,7 +118,7 @@ public unsafe class BuddyHeapErrorTests
     [Fact]
     public void Validate_reports_counters_that_disagree_with_the_tree()
     {
-        using var f = new HeapFixture(4096, 9);
+        using var f = new PureHeapFixture(4096, 9);
         f.Alloc(100);
         f.AssertClean();
         // Flip one free bit in the metadata's free bitmap: find a byte that changes Validate's verdict.
@@ -138,7 +138,7 @@ public unsafe class BuddyHeapErrorTests
     [Fact]
     public void Bad_frees_inside_a_slab_get_their_own_status_and_change_nothing()
     {
-        using var f = new HeapFixture(64 * 1024, 13, 0, objectCache: true);
+        using var f = new HeapFixture(64 * 1024, 13);
         byte* a = f.Alloc(48), b = f.Alloc(48), c = f.Alloc(48);   // slots 0, 1, 2 of one class-48 slab
         Assert.Equal(HeapStatus.Ok, f.Heap.Free(b));
         byte[] before = f.Snapshot();
@@ -168,7 +168,7 @@ public unsafe class BuddyHeapErrorTests
     [Fact]
     public void With_the_object_cache_out_of_memory_comes_only_after_the_spare_slabs_merged()
     {
-        using var f = new HeapFixture(64 * 1024, 13, 0, objectCache: true);
+        using var f = new HeapFixture(64 * 1024, 13);
         byte* small = f.Alloc(16);
         Assert.Equal(HeapStatus.Ok, f.Heap.Free(small));       // its slab stays as the class's spare
         HeapStatistics held = f.Heap.GetStatistics();

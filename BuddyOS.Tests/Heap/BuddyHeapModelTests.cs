@@ -50,9 +50,23 @@ public unsafe class BuddyHeapModelTests(ITestOutputHelper output)
     [MemberData(nameof(Runs))]
     public void Random_operations_match_the_reference_model(int seed, uint regionAlignment, bool objectCache, bool checks)
     {
+        if (objectCache)
+        {
+            using var layered = new HeapFixture(Size, 17, regionAlignment, checks);
+            Run(layered, seed, objectCache);
+        }
+        else
+        {
+            using var pure = new PureHeapFixture(Size, 17, regionAlignment, checks);
+            Run(pure, seed, objectCache);
+        }
+    }
+
+    private const nuint Size = 1u << 20;
+
+    private void Run<THeap>(HeapFixture<THeap> f, int seed, bool objectCache) where THeap : struct, IBuddyHeap
+    {
         const int Steps = 250_000;
-        const nuint Size = 1u << 20;
-        using var f = new HeapFixture(Size, 17, regionAlignment, objectCache, checks);
         var rng = new Random(seed);
         var live = new List<Live>();
         var byAddress = new SortedList<nint, Live>();
@@ -76,12 +90,8 @@ public unsafe class BuddyHeapModelTests(ITestOutputHelper output)
         nuint SlotFor(nuint size, nuint align)
             => objectCache && align <= 256 ? (nuint)SlabClasses.FirstOrDefault(c => (nuint)c >= size && (nuint)c % align == 0) : 0;
 
-        // With the object cache, a buddy block above the 256-byte granule keeps only its request rounded up to it.
-        nuint TrimmedFor(nuint size, nuint align)
-        {
-            nuint block = BlockFor(size, align), trimmed = (size + 255) & ~(nuint)255;
-            return objectCache && block > 256 && trimmed < block ? trimmed : block;
-        }
+        // With the object cache, everything that is no slot is a run: its request rounded up to the 256-byte granule.
+        nuint TrimmedFor(nuint size, nuint align) => objectCache ? (size + 255) & ~(nuint)255 : BlockFor(size, align);
 
         nuint HeldFor(nuint size, nuint align) => SlotFor(size, align) is var slot and not 0 ? slot : TrimmedFor(size, align);
 

@@ -7,7 +7,7 @@ public unsafe class BuddyHeapReallocTests
     [Fact]
     public void Growing_into_free_buddies_stays_in_place_and_keeps_contents()
     {
-        using var f = new HeapFixture(4096, 9);
+        using var f = new PureHeapFixture(4096, 9);
         byte* a = f.Alloc(16);
         for (int i = 0; i < 16; i++) a[i] = (byte)i;
         Assert.Equal(HeapStatus.Ok, f.Heap.TryReallocate(a, 1000, out byte* b));
@@ -22,7 +22,7 @@ public unsafe class BuddyHeapReallocTests
     [Fact]
     public void Growing_moves_when_the_buddy_is_taken_and_copies_only_what_was_asked()
     {
-        using var f = new HeapFixture(4096, 9);
+        using var f = new PureHeapFixture(4096, 9);
         byte* a = f.Alloc(16);
         byte* neighbour = f.Alloc(16);                   // a's buddy: growth in place is impossible
         for (int i = 0; i < 16; i++) a[i] = (byte)(100 + i);
@@ -41,7 +41,7 @@ public unsafe class BuddyHeapReallocTests
     [Fact]
     public void Growing_an_upper_buddy_moves_even_when_space_follows()
     {
-        using var f = new HeapFixture(4096, 9);
+        using var f = new PureHeapFixture(4096, 9);
         f.Alloc(16);
         byte* upper = f.Alloc(16);                       // offset 16: not aligned to a 32-byte block
         Assert.Equal(HeapStatus.Ok, f.Heap.TryReallocate(upper, 32, out byte* moved));
@@ -52,7 +52,7 @@ public unsafe class BuddyHeapReallocTests
     [Fact]
     public void Shrinking_never_moves_and_returns_the_tail()
     {
-        using var f = new HeapFixture(4096, 9);
+        using var f = new PureHeapFixture(4096, 9);
         byte* a = f.Alloc(4096);
         a[0] = 42;
         Assert.Equal(HeapStatus.Ok, f.Heap.TryReallocate(a, 100, out byte* b));
@@ -70,7 +70,7 @@ public unsafe class BuddyHeapReallocTests
     [Fact]
     public void Zeroed_allocation_clears_reused_memory()
     {
-        using var f = new HeapFixture(4096, 9);
+        using var f = new PureHeapFixture(4096, 9);
         byte* a = f.Alloc(256);
         new Span<byte>(a, 256).Fill(0xAB);
         Assert.Equal(HeapStatus.Ok, f.Heap.Free(a));
@@ -82,7 +82,7 @@ public unsafe class BuddyHeapReallocTests
     [Fact]
     public void Statistics_track_requested_held_peaks_and_fragmentation()
     {
-        using var f = new HeapFixture(1u << 20, 17);
+        using var f = new PureHeapFixture(1u << 20, 17);
         byte* a = f.Alloc(100);                           // 128 held
         byte* b = f.Alloc(3000);                          // 4096 held
         HeapStatistics st = f.Heap.GetStatistics();
@@ -107,8 +107,8 @@ public unsafe class BuddyHeapLeanModeTests
     [Fact]
     public void Without_exact_requested_sizes_statistics_count_block_sizes()
     {
-        using var f = new HeapFixture(4096, 9);
-        Assert.Equal(HeapStatus.Ok, BuddyHeap.TryCreate(f.Region, 4096, 9, f.Metadata, f.MetadataBytes, out f.Heap, exactRequestedBytes: false));
+        using var f = new PureHeapFixture(4096, 9);
+        Assert.Equal(HeapStatus.Ok, PureBuddyHeap.TryCreate(f.Region, 4096, 9, f.Metadata, f.MetadataBytes, out f.Heap, exactRequestedBytes: false));
         byte* a = f.Alloc(100);
         byte* b = f.Alloc(20);
         HeapStatistics st = f.Heap.GetStatistics();

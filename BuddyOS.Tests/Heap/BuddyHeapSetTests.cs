@@ -58,9 +58,9 @@ public unsafe class BuddyHeapSetTests : IDisposable
         foreach (nuint size in new nuint[] { 4096, 65536 })
         {
             byte* region = Native(size, size);
-            byte* meta = Native(BuddyHeap.MetadataBytes(size, 9), 16);
-            Assert.Equal(HeapStatus.Ok, BuddyHeap.TryCreate(region, size, 9, meta,
-                BuddyHeap.MetadataBytes(size, 9), out BuddyHeap heap));
+            byte* meta = Native(BuddyHeap.MetadataBytes(size, BuddyHeap.OrdersFor(size)), 16);
+            Assert.Equal(HeapStatus.Ok, BuddyHeap.TryCreate(region, size, BuddyHeap.OrdersFor(size), meta,
+                BuddyHeap.MetadataBytes(size, BuddyHeap.OrdersFor(size)), out BuddyHeap heap));
             Assert.Equal(HeapStatus.Ok, set.AddHeap(heap));
         }
         Assert.Equal(HeapStatus.Ok, set.TryAllocate(4096, 1, out byte* first));

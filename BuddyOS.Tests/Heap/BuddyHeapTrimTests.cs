@@ -11,7 +11,7 @@ public unsafe class BuddyHeapTrimTests
 {
     private const nuint Size = 1u << 20;
 
-    private static HeapFixture Cached(nuint size = Size) => new HeapFixture(size, BuddyHeap.OrdersFor(size), objectCache: true);
+    private static HeapFixture Cached(nuint size = Size) => new HeapFixture(size, BuddyHeap.OrdersFor(size));
 
     /// <summary>Allocates blocks of exactly these sizes (multiples of the granule) and checks that they lie one
     /// after the other from the region's start: a layout the placement tests then punch holes into.</summary>
@@ -228,7 +228,7 @@ public unsafe class BuddyHeapTrimTests
     [Fact]
     public void The_pure_buddy_does_not_trim()
     {
-        using var f = new HeapFixture(Size, BuddyHeap.OrdersFor(Size));
+        using var f = new PureHeapFixture(Size, PureBuddyHeap.OrdersFor(Size));
         byte* p = f.Alloc(5000);
         Assert.Equal((nuint)8192, f.Heap.GetStatistics().HeldBytes);
         Assert.Equal(HeapStatus.Ok, f.Heap.Free(p));
@@ -242,16 +242,20 @@ public unsafe class BuddyHeapTrimTests
         byte[] before = f.Snapshot();
         byte* p = f.Alloc(5000);
         byte[] after = f.Snapshot();
-        // The head's slack word is the one that now holds 4096 - 5000 (two's complement).
-        byte[] word = BitConverter.GetBytes(unchecked((ulong)(4096 - 5000)));
+        // The head's word in the size store holds the request, 5000: leaves cover 5120 bytes (4096 + 1024). (The
+        // counters of requested bytes and their peak, in the header before it, say 5000 too.)
+        byte[] word = BitConverter.GetBytes(5000UL);
         int at = Enumerable.Range(0, after.Length / 8).Select(i => i * 8)
-            .Single(i => after.AsSpan(i, 8).SequenceEqual(word) && !before.AsSpan(i, 8).SequenceEqual(word));
-        ulong* slack = (ulong*)(f.Metadata + at);
-        *slack = unchecked((ulong)(4096 - 6000));    // a request the tail (1024) does not cover: a piece is missing
+            .Last(i => after.AsSpan(i, 8).SequenceEqual(word) && !before.AsSpan(i, 8).SequenceEqual(word));
+        ulong* head = (ulong*)(f.Metadata + at);
+        *head = 6000;                                 // a request the leaves (5120) do not cover
         Assert.Equal(ViolationKind.TrimmedRunBroken, f.Heap.Validate().Kind);
-        *slack = unchecked((ulong)(4096 - 4500));    // a request that needs no tail: a stray tail piece
+        *head = 4500;                                 // a request that needs 4608: the last leaf sticks out
         Assert.Equal(ViolationKind.TrimmedRunBroken, f.Heap.Validate().Kind);
-        *slack = unchecked((ulong)(4096 - 5000));
+        *head = 5000;
+        head[1] = 7;                                  // a head word inside the run (the next granule): a stray head
+        Assert.Equal(ViolationKind.TrimmedRunBroken, f.Heap.Validate().Kind);
+        head[1] = 0;
         f.AssertClean();
         Assert.Equal(HeapStatus.Ok, f.Heap.Free(p));
         f.AssertWhole();

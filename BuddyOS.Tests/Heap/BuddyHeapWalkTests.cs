@@ -9,19 +9,11 @@ namespace BuddyOS.Tests.Heap;
 /// </summary>
 public unsafe class BuddyHeapWalkTests
 {
-    private static List<HeapBlock> Walk(BuddyHeap heap)
-    {
-        var blocks = new List<HeapBlock>();
-        foreach (HeapBlock b in heap.AllocatedBlocks())
-            blocks.Add(b);
-        return blocks;
-    }
-
     [Fact]
     public void A_fresh_heap_is_one_free_block_and_walks_empty()
     {
-        using var f = new HeapFixture(1u << 20, 17);
-        Assert.Empty(Walk(f.Heap));
+        using var f = new PureHeapFixture(1u << 20, 17);
+        Assert.Empty(f.Walk());
         foreach (nuint at in new nuint[] { 0, 1, 15, 16, 4096, (1u << 20) - 1 })
         {
             Assert.True(f.Heap.TryFindBlock(f.Region + at, out HeapBlock b));
@@ -37,7 +29,7 @@ public unsafe class BuddyHeapWalkTests
     [Fact]
     public void Addresses_outside_the_region_find_nothing()
     {
-        using var f = new HeapFixture(1u << 16, 12);
+        using var f = new PureHeapFixture(1u << 16, 12);
         f.Alloc(1u << 16);   // the whole region is one allocated block: only the bounds can say no
         Assert.False(f.Heap.TryFindBlock(null, out _));
         Assert.False(f.Heap.TryFindBlock(f.Region - 1, out _));
@@ -50,7 +42,7 @@ public unsafe class BuddyHeapWalkTests
     [Fact]
     public void Every_byte_of_an_allocated_block_finds_its_start_and_no_other()
     {
-        using var f = new HeapFixture(1u << 16, 13);   // 16-byte minimum blocks
+        using var f = new PureHeapFixture(1u << 16, 13);   // 16-byte minimum blocks
         var sizes = new nuint[] { 16, 24, 100, 16, 1000, 4096, 33, 8000 };
         var blocks = sizes.Select(s => (Start: (nint)f.Alloc(s), Size: (nuint)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)Math.Max(16, (long)s)))).ToList();
         foreach (var (start, size) in blocks)
@@ -71,7 +63,7 @@ public unsafe class BuddyHeapWalkTests
             Assert.True(f.Heap.TryFindBlock(f.Region + at, out HeapBlock b));
             Assert.Equal(!inLive, b.IsFree);
         }
-        var walked = Walk(f.Heap);
+        var walked = f.Walk();
         Assert.Equal(blocks.OrderBy(b => b.Start).Select(b => b.Start), walked.Select(b => (nint)b.Start));
         Assert.Equal(blocks.OrderBy(b => b.Start).Select(b => b.Size), walked.Select(b => b.Size));
     }
@@ -84,7 +76,20 @@ public unsafe class BuddyHeapWalkTests
     public void Finding_and_walking_agree_with_the_reference_model(int seed, uint regionAlignment, bool objectCache)
     {
         const nuint Size = 1u << 18;
-        using var f = new HeapFixture(Size, 15, regionAlignment, objectCache);
+        if (objectCache)
+        {
+            using var layered = new HeapFixture(Size, 15, regionAlignment);
+            FindingAndWalking(layered, seed, Size);
+        }
+        else
+        {
+            using var pure = new PureHeapFixture(Size, 15, regionAlignment);
+            FindingAndWalking(pure, seed, Size);
+        }
+    }
+
+    private static void FindingAndWalking<THeap>(HeapFixture<THeap> f, int seed, nuint Size) where THeap : struct, IBuddyHeap
+    {
         var rng = new Random(seed);
         var live = new SortedDictionary<nint, nuint>();   // start -> block size
         for (int step = 0; step < 20_000; step++)
@@ -106,7 +111,7 @@ public unsafe class BuddyHeapWalkTests
 
             if (step % 500 == 0)
             {
-                var walked = Walk(f.Heap);
+                var walked = f.Walk();
                 Assert.Equal(live.Keys, walked.Select(b => (nint)b.Start));
                 Assert.Equal(live.Values, walked.Select(b => b.Size));
                 Assert.All(walked, b => Assert.False(b.IsFree));
@@ -127,21 +132,34 @@ public unsafe class BuddyHeapWalkTests
     [InlineData(true)]
     public void A_sweep_may_free_blocks_during_the_walk_and_sees_each_block_once(bool objectCache)
     {
-        using var f = new HeapFixture(1u << 18, 15, 0, objectCache);
+        if (objectCache)
+        {
+            using var layered = new HeapFixture(1u << 18, 15);
+            Sweep(layered);
+        }
+        else
+        {
+            using var pure = new PureHeapFixture(1u << 18, 15);
+            Sweep(pure);
+        }
+    }
+
+    private static void Sweep<THeap>(HeapFixture<THeap> f) where THeap : struct, IBuddyHeap
+    {
         var rng = new Random(7);
         var all = new List<nint>();
         while (f.Heap.TryAllocate((nuint)rng.Next(1, 300), 8, out byte* p) == HeapStatus.Ok && all.Count < 3000)
             all.Add((nint)p);
         var keep = new HashSet<nint>(all.Where((_, i) => i % 3 == 0));
         var visited = new List<nint>();
-        foreach (HeapBlock b in f.Heap.AllocatedBlocks())
+        foreach (HeapBlock b in new HeapWalk<THeap>(f.Heap))
         {
             visited.Add((nint)b.Start);
             if (!keep.Contains((nint)b.Start))
                 Assert.Equal(HeapStatus.Ok, f.Heap.Free(b.Start));   // merges with free buddies; may empty its slab
         }
         Assert.Equal(all.OrderBy(a => a), visited);
-        Assert.Equal(keep.OrderBy(a => a), Walk(f.Heap).Select(b => (nint)b.Start));
+        Assert.Equal(keep.OrderBy(a => a), f.Walk().Select(b => (nint)b.Start));
         f.AssertClean();
         foreach (nint a in keep) Assert.Equal(HeapStatus.Ok, f.Heap.Free((byte*)a));
         f.AssertWhole();
@@ -150,7 +168,7 @@ public unsafe class BuddyHeapWalkTests
     [Fact]
     public void Inside_a_slab_each_slot_is_a_block_and_the_walk_visits_objects_not_the_slab()
     {
-        using var f = new HeapFixture(1u << 16, 13, 0, objectCache: true);
+        using var f = new HeapFixture(1u << 16, 13);
         nint[] objects = Enumerable.Range(0, 10).Select(_ => (nint)f.Alloc(48)).ToArray();   // class 48: 85 slots in a 4 KiB slab
         Assert.Equal(HeapStatus.Ok, f.Heap.Free((byte*)objects[3]));
         for (int i = 0; i < 10; i++)
@@ -170,7 +188,7 @@ public unsafe class BuddyHeapWalkTests
         byte* tail = (byte*)objects[0] + 85 * 48;
         Assert.True(f.Heap.TryFindBlock(tail + 5, out HeapBlock t));
         Assert.True(t.IsFree && t.Start == tail && t.Size == 16);
-        Assert.Equal(objects.Where((_, i) => i != 3), Walk(f.Heap).Select(b => (nint)b.Start));
-        Assert.All(Walk(f.Heap), b => Assert.Equal((nuint)48, b.Size));
+        Assert.Equal(objects.Where((_, i) => i != 3), f.Walk().Select(b => (nint)b.Start));
+        Assert.All(f.Walk(), b => Assert.Equal((nuint)48, b.Size));
     }
 }

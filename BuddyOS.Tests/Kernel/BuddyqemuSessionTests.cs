@@ -38,7 +38,7 @@ public sealed class BuddyqemuSessionTests
                 RedirectStandardInput = true,
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
-                StandardOutputEncoding = Encoding.Latin1,
+                StandardOutputEncoding = Encoding.UTF8,   // the kernel's console speaks UTF-8
                 UseShellExecute = false,
             };
             foreach (var a in new[] { buddyqemu, "--shell", "--machine", "pc", "--memory", "32", iso.Iso }) psi.ArgumentList.Add(a);

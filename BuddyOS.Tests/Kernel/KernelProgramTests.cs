@@ -62,5 +62,7 @@ public sealed class KernelProgramTests
         var expected = string.Format(System.Globalization.CultureInfo.InvariantCulture,
             "bcl_console: {0,6}|{1:F3}|{2,-6}|{3:X2}|{4}|{5}", 42, Math.PI, "left", 255, true, DateTimeKind.Utc);
         KernelAssert.That(boot.Report.Lines.Contains(expected), $"{config}: the line '{expected}' is not in the report.", boot);
+        const string unicode = "bcl_console: UTF-8 Grüße, мир, ✓";
+        KernelAssert.That(boot.Report.Lines.Contains(unicode), $"{config}: the line '{unicode}' is not in the report (COM1 carries UTF-8).", boot);
     }
 }

@@ -12,7 +12,7 @@ public class HeapMapSvgTests
         using var r = new TraceReplayer(4096, 9);
         foreach (var line in new[] { "a one 16", "a two 100", "a three 600", "f two" })
             r.Execute(line);
-        BuddyHeap heap = HeapMapSvg.HeapOf(r);
+        IBuddyHeap heap = HeapMapSvg.HeapOf(r);
         var blocks = HeapMapSvg.Blocks(heap);
 
         // The blocks tile the region, and the allocated ones are what the heap says it holds.

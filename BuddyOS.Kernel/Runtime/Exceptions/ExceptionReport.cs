@@ -10,11 +10,7 @@ namespace BuddyOS.Kernel.Exceptions
             int symbols = SymbolTable.Count;
             if (symbols == 0)
                 Panic.Fail("exceptions: the .ksyms symbol table is empty (scripts/embed-symbols.sh did not run); symbols", 0);
-            ConsoleDevice.Write("exceptions: ");
-            ConsoleDevice.WriteDecimal((ulong)EhFrameTable.Count);
-            ConsoleDevice.Write(" FDEs in .eh_frame_hdr, ");
-            ConsoleDevice.WriteDecimal((ulong)symbols);
-            ConsoleDevice.WriteLine(" code symbols for stack traces");
+            System.Console.WriteLine($"exceptions: {EhFrameTable.Count} FDEs in .eh_frame_hdr, {symbols} code symbols for stack traces");
         }
     }
 }

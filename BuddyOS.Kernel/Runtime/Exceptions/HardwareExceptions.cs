@@ -17,6 +17,12 @@ namespace BuddyOS.Kernel.Exceptions
 
         private static bool s_converting;               // a fault while allocating the exception object
 
+        // The interface dispatch stub's first instruction reads the receiver's MethodTable (Boot/runtime.asm): a null
+        // receiver faults there, before the stub touched the stack, so the fault belongs to the call site.
+        [System.Runtime.RuntimeImport("BuddyOS_DispatchNullCheckAddress")]
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.InternalCall)]
+        private static extern ulong DispatchNullCheckAddress();
+
         // Returns only when the fault stays a panic.
         public static void TryDispatch(ExceptionFrame* frame, ulong cr2)
         {
@@ -24,7 +30,14 @@ namespace BuddyOS.Kernel.Exceptions
                 return;
             if (frame->Vector != DivideError && !(frame->Vector == PageFault && cr2 < NullArea))
                 return;
-            if (!EhFrameTable.Find(frame->Rip, out FrameDescription _))
+            RegisterContext site = FaultSite(frame);
+            if (frame->Vector == PageFault && frame->Rip == DispatchNullCheckAddress())
+            {
+                site.Ip = *(ulong*)frame->Rsp;          // the interface call's return address
+                site.Sp = frame->Rsp + 8;
+                site.IpIsExact = 0;
+            }
+            if (!EhFrameTable.Find(site.LookupIp, out FrameDescription _))
                 return;                                 // asm or firmware code: not .NET semantics
             s_converting = true;
             object exception;
@@ -36,7 +49,6 @@ namespace BuddyOS.Kernel.Exceptions
                 exception = new OverflowException();
             s_converting = false;
 
-            RegisterContext site = FaultSite(frame);
             ExceptionDispatcher.DispatchFault(exception, &site, (frame->Rflags & InterruptFlag) != 0, frame->Vector, cr2);
         }
 

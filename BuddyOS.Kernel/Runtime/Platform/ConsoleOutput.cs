@@ -1,5 +1,9 @@
-// What the console shows of the bytes programs write: UTF-8 decoded, ASCII drawn as it is, every other
-// character as '?' (the VGA text screen's code page has few of them).
+// What the console shows of the bytes programs write (UTF-8, as CoreLib encodes Console.Out): decoded by CoreLib's
+// UTF-8 decoder, which keeps a character split across two writes until its last byte comes and turns invalid
+// bytes into U+FFFD, then handed to the console device (COM1 gets UTF-8 again; the screen draws what its font has).
+using System;
+using System.Text;
+
 namespace BuddyOS.Kernel.Runtime.Platform
 {
     internal static unsafe class ConsoleOutput
@@ -7,26 +11,19 @@ namespace BuddyOS.Kernel.Runtime.Platform
         public static int Rows => 25;
         public static int Columns => 80;
 
-        private static int s_continuationBytes;   // of a multi-byte character still to skip
+        private static Decoder s_decoder;
 
         public static void Write(byte* buffer, int count)
         {
-            for (int i = 0; i < count; i++)
+            s_decoder ??= Encoding.UTF8.GetDecoder();
+            Span<char> chars = stackalloc char[256];
+            while (count > 0)
             {
-                byte b = buffer[i];
-                if (s_continuationBytes > 0 && (b & 0xC0) == 0x80)
-                {
-                    s_continuationBytes--;
-                    continue;
-                }
-                s_continuationBytes = 0;
-                if (b < 0x80)
-                    ConsoleDevice.Write((char)b);
-                else
-                {
-                    s_continuationBytes = b >= 0xF0 ? 3 : b >= 0xE0 ? 2 : b >= 0xC0 ? 1 : 0;
-                    ConsoleDevice.Write('?');
-                }
+                s_decoder.Convert(new ReadOnlySpan<byte>(buffer, count), chars, flush: false, out int used, out int produced, out bool _);
+                for (int i = 0; i < produced; i++)
+                    ConsoleDevice.Write(chars[i]);
+                buffer += used;
+                count -= used;
             }
         }
     }

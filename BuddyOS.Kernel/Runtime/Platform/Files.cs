@@ -39,6 +39,25 @@ namespace BuddyOS.Kernel.Runtime.Platform
         [RuntimeExport("SystemNative_PRead")]
         private static int PRead(nint fd, byte* buffer, int count, long offset) => (int)Fail(Errors.ESPIPE);
 
+        [RuntimeExport("SystemNative_PWrite")]
+        private static int PWrite(nint fd, byte* buffer, int count, long offset) => (int)Fail(Errors.ESPIPE);
+
+        [RuntimeExport("SystemNative_FSync")]
+        private static int FSync(nint fd) => 0;
+
+        [RuntimeExport("SystemNative_FTruncate")]
+        private static int FTruncate(nint fd, long length) => (int)Fail(Errors.EINVAL);
+
+        [RuntimeExport("SystemNative_FAllocate")]
+        private static int FAllocate(nint fd, long offset, long length) => (int)Fail(Errors.EINVAL);
+
+        [RuntimeExport("SystemNative_PosixFAdvise")]
+        private static int PosixFAdvise(nint fd, long offset, long length, int advice) => 0;
+
+        // The console's descriptors are on no file system (0: unknown).
+        [RuntimeExport("SystemNative_GetFileSystemType")]
+        private static uint GetFileSystemType(nint fd) => 0;
+
         [RuntimeExport("SystemNative_FLock")]
         private static int FLock(nint fd, int operation) => 0;
 

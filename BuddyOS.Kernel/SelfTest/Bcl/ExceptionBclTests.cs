@@ -35,6 +35,26 @@ namespace BuddyOS.Kernel.SelfTest.Bcl
             string nullMessage = Catch<NullReferenceException>(() => GC.KeepAlive(holder.Text.ToUpperInvariant()));
             t.Equal("Object reference not set to an instance of an object.", nullMessage, "NullReferenceException message");
 
+            // A null receiver of an interface call (the dispatch stub's fault counts as the caller's).
+            IComparable<int> none = NoComparable();
+            t.Check(Catch<NullReferenceException>(() => GC.KeepAlive(none.CompareTo(1))) != null, "an interface call on null did not throw NullReferenceException");
+
+            // A static constructor that throws: TypeInitializationException, with the cause inside, every time.
+            for (int i = 0; i < 2; i++)
+            {
+                TypeInitializationException init = null;
+                try
+                {
+                    GC.KeepAlive(BadStatics.Value);
+                }
+                catch (TypeInitializationException e)
+                {
+                    init = e;
+                }
+                t.Check(init != null && init.InnerException is FormatException,
+                    $"a throwing static constructor, attempt {i + 1}: {(init == null ? "no TypeInitializationException" : $"{init.Message} / {init.InnerException?.GetType().Name}")}");
+            }
+
             int finallyRuns = 0;
             try
             {
@@ -76,6 +96,17 @@ namespace BuddyOS.Kernel.SelfTest.Bcl
 
         [MethodImpl(MethodImplOptions.NoInlining)]
         private static Holder MakeHolder(string text) => new Holder { Text = text };
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static IComparable<int> NoComparable() => null;
+
+        private static class BadStatics
+        {
+            public static readonly int Value = int.Parse(Unparsable());
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            private static string Unparsable() => "not a number";
+        }
 
         [MethodImpl(MethodImplOptions.NoInlining)]
         private static void ThrowFromHere(int depth)

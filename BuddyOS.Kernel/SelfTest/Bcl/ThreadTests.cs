@@ -9,6 +9,7 @@ namespace BuddyOS.Kernel.SelfTest.Bcl
     internal static class ThreadTests
     {
         private static readonly object s_gate = new object();
+        private static bool s_taskRunChecked;
 
         public static void Threads(TestContext t)
         {
@@ -37,6 +38,29 @@ namespace BuddyOS.Kernel.SelfTest.Bcl
             }
             t.Check(message != null && message.Contains("BuddyOS"), $"Thread.Start: {message ?? "no PlatformNotSupportedException"}");
             t.Equal(9, (ulong)counter, "the thread's body ran");
+
+            // Task.Run needs the thread pool's threads: the scheduler's exception, with that PlatformNotSupportedException
+            // inside. Once per boot: the pool counts its first worker before starting it and does not take the count back
+            // when the start throws, so a later Task.Run queues its work for a worker it believes exists (docs/runtime.md).
+            if (s_taskRunChecked)
+            {
+                t.Note = "rerun: Task.Run was checked at boot (a second Task.Run in a boot queues work nothing runs)";
+            }
+            else
+            {
+                s_taskRunChecked = true;
+                Exception pool = null;
+                try
+                {
+                    Task.Run(() => counter++).Wait();
+                }
+                catch (Exception e)
+                {
+                    pool = e;
+                }
+                t.Check(pool is TaskSchedulerException && pool.InnerException is PlatformNotSupportedException && pool.InnerException.Message.Contains("BuddyOS"),
+                    $"Task.Run: {(pool == null ? "ran" : $"{pool.GetType().Name}: {pool.Message} / {pool.InnerException?.Message}")}");
+            }
 
             // async code that completes synchronously needs no thread.
             t.Equal(42, (ulong)SumAsync(40).GetAwaiter().GetResult(), "an async method that completes synchronously");

@@ -40,9 +40,14 @@ public enum ViolationKind
     /// <summary>A class's slab or object counter differs from the slabs found, or the side table marks a slab where the
     /// buddy has none.</summary>
     SlabCountMismatch,
-    /// <summary>A trimmed run's tail pieces do not follow its head as its request says (one missing, out of place or
-    /// of the wrong size), or a tail piece belongs to no run.</summary>
+    /// <summary>A run's leaves do not cover exactly its request rounded to the granule (one missing, free, a slab, or
+    /// past it), an allocated leaf belongs to no run, or a size-store word outside slabs is set where no run starts.</summary>
     TrimmedRunBroken,
+    /// <summary>A free stretch's tag (its length, at its start) disagrees with the free blocks the tree holds there.</summary>
+    StretchTagBroken,
+    /// <summary>The placement's bins do not hold exactly the free stretches: one missing, listed twice or in the wrong
+    /// bin, a link broken, or the bitmap of non-empty bins wrong.</summary>
+    StretchBinMismatch,
 }
 
 /// <summary>The first broken invariant found: what, and where (region offset and order of the block).</summary>
@@ -86,6 +91,8 @@ public static class ViolationNames
         ViolationKind.SlabListMismatch => "SlabListMismatch",
         ViolationKind.SlabCountMismatch => "SlabCountMismatch",
         ViolationKind.TrimmedRunBroken => "TrimmedRunBroken",
+        ViolationKind.StretchTagBroken => "StretchTagBroken",
+        ViolationKind.StretchBinMismatch => "StretchBinMismatch",
         _ => "UnknownViolation",
     };
 }

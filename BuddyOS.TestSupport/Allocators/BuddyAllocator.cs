@@ -4,28 +4,55 @@ using BuddyOS.TestSupport.Support;
 
 namespace BuddyOS.TestSupport.Allocators;
 
-/// <summary>BuddyOS.Heap's buddy heap, the allocator under test: with its object cache ("BuddyOS.Heap") or the pure
-/// buddy ("BuddyOS.Heap pure buddy"). Size and alignment on free are ignored.</summary>
-public unsafe struct BuddyHeapAllocator : IBenchAllocator
+/// <summary>How to make one kind of buddy heap: its name in the tables and its two static calls.</summary>
+public unsafe interface IHeapKind<THeap> where THeap : struct, IBuddyHeap
 {
-    private BuddyHeap _heap;
+    string Name { get; }
+    nuint MetadataBytes(nuint size, int orders);
+    HeapStatus Create(byte* region, nuint size, int orders, byte* metadata, nuint metadataBytes, out THeap heap);
+}
+
+/// <summary>BuddyOS.Heap's heap, the allocator under test: the buddy core with its object cache and placement.</summary>
+public struct LayeredKind : IHeapKind<BuddyHeap>
+{
+    public readonly string Name => "BuddyOS.Heap";
+    public readonly nuint MetadataBytes(nuint size, int orders) => BuddyHeap.MetadataBytes(size, orders);
+    public readonly unsafe HeapStatus Create(byte* region, nuint size, int orders, byte* metadata, nuint metadataBytes, out BuddyHeap heap)
+        => BuddyHeap.TryCreate(region, size, orders, metadata, metadataBytes, out heap);
+}
+
+/// <summary>The buddy core alone as a heap: every request a power-of-two block.</summary>
+public struct PureKind : IHeapKind<PureBuddyHeap>
+{
+    public readonly string Name => "BuddyOS.Heap pure buddy";
+    public readonly nuint MetadataBytes(nuint size, int orders) => PureBuddyHeap.MetadataBytes(size, orders);
+    public readonly unsafe HeapStatus Create(byte* region, nuint size, int orders, byte* metadata, nuint metadataBytes, out PureBuddyHeap heap)
+        => PureBuddyHeap.TryCreate(region, size, orders, metadata, metadataBytes, out heap);
+}
+
+/// <summary>A BuddyOS.Heap heap of either kind over a region of its own, 16-byte minimum blocks. Size and alignment on
+/// free are ignored.</summary>
+public unsafe struct BuddyAllocator<THeap, TKind> : IBenchAllocator
+    where THeap : struct, IBuddyHeap
+    where TKind : struct, IHeapKind<THeap>
+{
+    private THeap _heap;
     private byte* _region;
     private nuint _size;
     private int _orders;
     private byte* _metadata;
     private nuint _metadataBytes;
-    private bool _objectCache;
 
-    public readonly string Name => _objectCache ? "BuddyOS.Heap" : "BuddyOS.Heap pure buddy";
+    public readonly string Name => default(TKind).Name;
     public readonly bool ReclaimsOnlyWhenEmpty => false;
-    public readonly BuddyHeap Heap => _heap;
+    public readonly THeap Heap => _heap;
     public readonly nuint MetadataBytes => _metadataBytes;
 
-    public static BuddyHeapAllocator Create(NativeRegion region, bool objectCache = true)
+    public static BuddyAllocator<THeap, TKind> Create(NativeRegion region)
     {
-        var a = new BuddyHeapAllocator { _region = region.Start, _size = region.Size, _orders = BuddyHeap.OrdersFor(region.Size), _objectCache = objectCache };
-        a._metadataBytes = BuddyHeap.MetadataBytes(a._size, a._orders, objectCache);
-        if (a._metadataBytes == 0) throw new InvalidOperationException($"BuddyHeap.MetadataBytes({a._size}, {a._orders}) = 0");
+        var a = new BuddyAllocator<THeap, TKind> { _region = region.Start, _size = region.Size, _orders = BuddyHeap.OrdersFor(region.Size) };
+        a._metadataBytes = default(TKind).MetadataBytes(a._size, a._orders);
+        if (a._metadataBytes == 0) throw new InvalidOperationException($"{a.Name}: MetadataBytes({a._size}, {a._orders}) = 0");
         a._metadata = (byte*)NativeMemory.AlignedAlloc(a._metadataBytes, 64);
         a.Reset();
         return a;
@@ -33,8 +60,8 @@ public unsafe struct BuddyHeapAllocator : IBenchAllocator
 
     public void Reset()
     {
-        HeapStatus s = BuddyHeap.TryCreate(_region, _size, _orders, _metadata, _metadataBytes, out _heap, objectCache: _objectCache);
-        if (s != HeapStatus.Ok) throw new InvalidOperationException("BuddyHeap.TryCreate: " + HeapStatusNames.Name(s));
+        HeapStatus s = default(TKind).Create(_region, _size, _orders, _metadata, _metadataBytes, out _heap);
+        if (s != HeapStatus.Ok) throw new InvalidOperationException($"{Name}: TryCreate: {HeapStatusNames.Name(s)}");
     }
 
     public void Release()
@@ -51,21 +78,29 @@ public unsafe struct BuddyHeapAllocator : IBenchAllocator
     public byte* Realloc(byte* block, nuint oldSize, nuint newSize, nuint align)
         => _heap.TryReallocate(block, newSize, align, out byte* moved) == HeapStatus.Ok ? moved : null;
 
-    public string? Validate()
+    public readonly string? Validate() => WholeHeap.Validate(_heap);
+
+    public string? CheckEmpty() => WholeHeap.CheckEmpty(ref _heap);
+}
+
+/// <summary>The checks every buddy heap of a run gets: Validate, and after every block was freed, one whole free block.</summary>
+internal static unsafe class WholeHeap
+{
+    public static string? Validate<THeap>(THeap heap) where THeap : struct, IBuddyHeap
     {
-        HeapViolation v = _heap.Validate();
-        return v.Kind == ViolationKind.None ? null
-            : $"Validate: {ViolationNames.Name(v.Kind)} at offset {v.Offset}, order {v.Order}";
+        HeapViolation v = heap.Validate();
+        return v.Kind == ViolationKind.None ? null : $"Validate: {ViolationNames.Name(v.Kind)} at offset {v.Offset}, order {v.Order}";
     }
 
-    public string? CheckEmpty()
+    public static string? CheckEmpty<THeap>(ref THeap heap) where THeap : struct, IBuddyHeap
     {
-        _heap.TrimObjectCache();   // the spare slabs go back: then the heap is whole
-        HeapStatistics st = _heap.GetStatistics();
-        if (st.FreeBytes != _size || st.LargestFreeBlock != _size || st.RequestedBytes != 0 || st.HeldBytes != 0)
-            return $"not whole after freeing everything: free {st.FreeBytes}, largest {st.LargestFreeBlock}, requested {st.RequestedBytes}, held {st.HeldBytes} of {_size}";
-        if (_heap.FreeBlockCount(_orders - 1) != 1) return "top order does not hold exactly one free block";
-        return Validate();
+        heap.TrimObjectCache();   // the spare slabs go back: then the heap is whole
+        HeapStatistics st = heap.GetStatistics();
+        nuint size = heap.RegionSize;
+        if (st.FreeBytes != size || st.LargestFreeBlock != size || st.RequestedBytes != 0 || st.HeldBytes != 0)
+            return $"not whole after freeing everything: free {st.FreeBytes}, largest {st.LargestFreeBlock}, requested {st.RequestedBytes}, held {st.HeldBytes} of {size}";
+        if (heap.FreeBlockCount(heap.Orders - 1) != 1) return "top order does not hold exactly one free block";
+        return Validate(heap);
     }
 }
 
