@@ -57,7 +57,7 @@ if (shell)
         Console.Error.WriteLine($"buddyqemu: {error}");
         return 1;
     }
-    Console.WriteLine("buddyqemu: the shell is on this terminal; `halt` or Ctrl-A X ends it.");
+    Console.WriteLine("buddyqemu: COM1 is on this terminal (the BuddyOS shell: `halt`; any kernel: Ctrl-A X quits QEMU).");
     // The terminal itself, not pipes: QEMU sets it raw so keys reach COM1 one at a time.
     using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(qemu, qemuArgs) { UseShellExecute = false })!;
     await using var events = await QmpEvents.ConnectAsync(qmp, TimeSpan.FromSeconds(10));

@@ -124,6 +124,7 @@ public static class QemuLauncher
         ReportProtocol.PanickedStatus => $"{status} (kernel panic)",
         ReportProtocol.UserHaltStatus => $"{status} (stopped by the user: halt)",
         ReportProtocol.UserRebootStatus => $"{status} (stopped by the user: reboot)",
+        ReportProtocol.KernelStoppedStatus => $"{status} (the kernel stopped: Kernel.Stop)",
         0 => "0 (QEMU quit without the debug-exit device: triple fault under -no-reboot, or shutdown)",
         var s => $"{s} (unexpected)",
     };
@@ -136,6 +137,7 @@ public static class QemuLauncher
     {
         (ReportProtocol.UserHaltStatus, _) => (true, "stopped by the user (halt)"),
         (ReportProtocol.UserRebootStatus, _) => (true, "stopped by the user (reboot)"),
+        (ReportProtocol.KernelStoppedStatus, _) => (true, "the kernel stopped (Kernel.Stop)"),
         (0, "host-qmp-quit" or "host-ui" or "host-signal") => (true, $"stopped by the user (QEMU quit: Ctrl-A X; QMP reason {shutdownReason})"),
         (0, "guest-reset") => (false, "QEMU status 0 after a reset the kernel did not announce: a triple fault (QMP reason guest-reset)"),
         (0, _) => (false, $"QEMU status 0 (QMP reason {shutdownReason ?? "none"}): not a stop the user asked for"),

@@ -98,11 +98,12 @@ public sealed class QemuShell : IAsyncDisposable
     /// <summary>The shell's first prompt, after the boot report.</summary>
     public string WaitForPrompt(TimeSpan timeout) => WaitFor(ReportProtocol.ShellPrompt, timeout);
 
-    /// <summary>Types <paramref name="line"/> on COM1 and returns the answer: the lines between the echo and the next prompt.</summary>
-    public string Run(string line, TimeSpan? timeout = null)
+    /// <summary>Types <paramref name="line"/> on COM1 and returns the answer: the lines between the echo and the next
+    /// prompt (the shell's, or <paramref name="prompt"/>: a kernel of the user's own has its own).</summary>
+    public string Run(string line, TimeSpan? timeout = null, string prompt = ReportProtocol.ShellPrompt)
     {
         TypeOnSerial(line + "\r");
-        var output = WaitFor(ReportProtocol.ShellPrompt, timeout ?? TimeSpan.FromSeconds(30)).Replace("\r", "");
+        var output = WaitFor(prompt, timeout ?? TimeSpan.FromSeconds(30)).Replace("\r", "");
         var echo = line + "\n";
         return output.StartsWith(echo, StringComparison.Ordinal) ? output[echo.Length..] : output;
     }

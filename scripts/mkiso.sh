@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
-# mkiso.sh OUT.iso ["CMDLINE"]
-# Packs the already-built out/kernel.elf into a hybrid BIOS + UEFI ISO. With CMDLINE, the multiboot2
-# line of iso/grub.cfg carries it (the host tests use this for selftest=fail, crash=null, crash=hang).
+# mkiso.sh [--kernel ELF] OUT.iso ["CMDLINE"]
+# Packs an already-built kernel (default: out/kernel.elf) into a hybrid BIOS + UEFI ISO, with LICENSES/*.txt.
+# With CMDLINE, the multiboot2 line of iso/grub.cfg carries it (the host tests use this for selftest=fail,
+# crash=null, crash=hang). The BuddyOS SDK ships this script with iso/ and LICENSES/ beside it, as here, and
+# passes --kernel.
 set -euo pipefail
 
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+kernel="$root/out/kernel.elf"
+if [ "${1:-}" = --kernel ]; then
+    [ $# -ge 2 ] || { echo "mkiso: --kernel needs a path" >&2; exit 2; }
+    kernel="$2"
+    shift 2
+fi
 if [ $# -lt 1 ] || [ $# -gt 2 ]; then
-    echo "usage: $0 OUT.iso [\"CMDLINE\"]" >&2
+    echo "usage: $0 [--kernel ELF] OUT.iso [\"CMDLINE\"]" >&2
     exit 2
 fi
-
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$1"
 cmdline="${2-}"
-kernel="$root/out/kernel.elf"
 
 if [ ! -f "$kernel" ]; then
     echo "mkiso: $kernel not found; build first with: dotnet build BuddyOS.sln" >&2
@@ -26,10 +32,10 @@ stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/boot/grub"
 # Without DWARF and the ELF symbol table (the image carries its own, .ksyms): the ISO is smaller and GRUB reads
-# less; out/kernel.elf keeps both, for gdb.
+# less; the built kernel.elf keeps both, for gdb.
 objcopy --strip-all "$kernel" "$stage/boot/kernel.elf"
 # The licences of what the image embeds travel with it: the .NET runtime (CoreLib and the framework compiled
-# in), musl (libm, mem*), the console font.
+# in), musl (libm, mem*), the console font. (The SDK package has LICENSES/ beside scripts/ too.)
 mkdir -p "$stage/LICENSES"
 cp "$root"/LICENSES/*.txt "$stage/LICENSES/"
 if [ -n "$cmdline" ]; then

@@ -233,7 +233,7 @@ gdt64:
     dq gdt64
 
 section .bss
-align 4096
+alignb 4096
 pml4:           resb 4096
 pdpt:           resb 4096
 page_dirs:      resb 4 * 4096
@@ -247,13 +247,13 @@ boot_stack_bottom:
 boot_stack_top:
 
 ; The kernel heap: a plain 4 MiB of .bss, as in the classic tutorial.
-align 4096
+alignb 4096
 HEAP_BOTTOM:
     resb HEAP_SIZE
 HEAP_TOP:
 
 ; The buddy heap's bookkeeping lives outside the region it manages, so the region keeps its alignment.
-align 4096
+alignb 4096
 HEAP_METADATA:
     resb HEAP_META_SIZE
 HEAP_METADATA_END:

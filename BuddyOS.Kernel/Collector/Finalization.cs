@@ -1,7 +1,7 @@
 // Finalizers, run from a queue after a collection, never inside one. An object whose type has a finalizer is
 // registered when allocated (RhpNewFinalizable). A collection that finds a registered object unreachable keeps
 // it, and everything it references, alive as "ready" instead of freeing it; the kernel then runs ready finalizers
-// at its safe points: GC.WaitForPendingFinalizers, between the kernel loop's Run calls (Shell/InteractiveKernel),
+// at its safe points: GC.WaitForPendingFinalizers, between the kernel loop's Run calls (Framework/Kernel.cs),
 // between self-tests. Never inside an allocation (the code a collection interrupts may hold locks a finalizer
 // wants) and never in an interrupt handler. A finalized object is an ordinary one again: the next collection
 // frees it unless the finalizer made it reachable (resurrection) or re-registered it (GC.ReRegisterForFinalize).

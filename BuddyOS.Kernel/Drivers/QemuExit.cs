@@ -12,6 +12,7 @@ namespace BuddyOS.Kernel.Drivers
         public const uint Panicked = ReportProtocol.PanickedCode;
         public const uint UserHalt = ReportProtocol.UserHaltCode;
         public const uint UserReboot = ReportProtocol.UserRebootCode;
+        public const uint KernelStopped = ReportProtocol.KernelStoppedCode;
 
         // Tells QEMU the status without stopping: nothing listens outside QEMU, and under QEMU it exits at once.
         public static void Report(uint code) => Machine.Outd(ReportProtocol.ExitPort, code);

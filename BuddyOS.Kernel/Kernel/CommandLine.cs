@@ -2,6 +2,7 @@
 //   selftest=fail            add one test that fails on purpose (checks the failure path end to end)
 //   selftest=full            run every self-test at full size (the default boot is sized for speed)
 //   selftest.only=a,b        run only the named tests
+//   selftest=buddyos         with a kernel of the user's own (BuddyOS.Framework.Kernel): BuddyOS's suite runs too
 //   crash=null | crash=hang  null dereference after the banner / spin forever with interrupts off
 //   crash=oom                keep more live data than the heap holds: the out-of-memory panic
 //   gc.stress=N              collect before every Nth object allocation
@@ -19,6 +20,7 @@ namespace BuddyOS.Kernel
         public string Raw = "";
         public bool AddFailingTest;
         public bool FullSize;
+        public bool BuddyOSSuite;    // a user kernel runs only its own tests unless this is set
         public string OnlyTests;     // null: all tests
         public string Crash;         // null, "null", "hang", "oom", "unhandled", "dispatcher", "use_after_free", "irq" or "triple_fault"
         public ulong GcStress;       // 0: off
@@ -49,6 +51,8 @@ namespace BuddyOS.Kernel
                 AddFailingTest = true;
             else if (word == "selftest=full")
                 FullSize = true;
+            else if (word == "selftest=buddyos")
+                BuddyOSSuite = true;
             else if (word.StartsWith("selftest.only="))
                 OnlyTests = word.Substring(14, word.Length - 14);
             else if (word == "heap.checks=on")

@@ -79,8 +79,11 @@ namespace BuddyOS.Kernel
                 Machine.SpinForever();
             }
 
-            TestResults results = SelfTests.Run(options, scratch);
-            if (!Benchmark.SkippedUnderStress())
+            // A kernel of the user's own (its class registered by the SDK's generated module initializer during
+            // Startup.Run) runs its own self-tests and no benchmarks; without one the BuddyOS shell is the kernel.
+            Framework.Kernel kernel = Framework.Kernel.CreateRegistered(options);
+            TestResults results = kernel == null ? SelfTests.Run(options, scratch) : kernel.RunSelfTests(options, scratch);
+            if (kernel == null && !Benchmark.SkippedUnderStress())
             {
                 if (scratch != null)
                     Benchmark.Run(scratch, Hypervisor.IsQemuTcg(hypervisor));
@@ -91,10 +94,11 @@ namespace BuddyOS.Kernel
             CollectorReport.Print();
             Interrupts.Irq.PrintCounters();
 
-            bool success = results.Failed == 0 && results.Passed > 0;
+            bool success = results.Failed == 0 && (results.Passed > 0 || kernel != null);
             ConsoleDevice.SetColor(success ? Drivers.VgaText.Green : Drivers.VgaText.Red);
             ConsoleDevice.WriteLine(success ? "BuddyOS: all self-tests passed" : "BuddyOS: SELF-TESTS FAILED");
             ConsoleDevice.ResetColor();
+            kernel?.RunAndHalt(success);
             // Under QEMU the host reads the report and the exit status; anywhere else a person is watching.
             if (options.Shell || !Hypervisor.IsQemu(hypervisor))
                 new Shell.ShellKernel(options, scratch, success).Start();

@@ -11,6 +11,7 @@
 //   bench: skipped: gc.stress=N ...              under gc.stress, in place of the benchmarks
 //   interrupts: ... N timer, M keyboard, ...     the interrupt counters, after the benchmarks
 //   buddyos>                                     the shell's prompt (with the `shell` option, or off QEMU)
+//   kernel: NAME                                 a kernel of the user's own boots (before its plan line)
 namespace BuddyOS.Protocol
 {
     public static class ReportProtocol
@@ -29,6 +30,7 @@ namespace BuddyOS.Protocol
         public const string BenchmarksSkipped = "bench: skipped: gc.stress=";
         public const string ShellPrompt = "buddyos> ";
         public const string ShellOption = "shell";
+        public const string UserKernel = "kernel:";
 
         // isa-debug-exit: writing code to ExitPort ends QEMU with status (code << 1) | 1. Status 0 is never a
         // success: a triple fault under -no-reboot exits 0 too.
@@ -40,10 +42,13 @@ namespace BuddyOS.Protocol
         // A reboot says so before it resets: under -no-reboot a reset alone exits 0, as a triple fault does.
         public const uint UserHaltCode = 0x13;
         public const uint UserRebootCode = 0x14;
+        // A kernel of the user's own (BuddyOS.Framework.Kernel) called Stop and its AfterRun returned; its self-tests had passed.
+        public const uint KernelStoppedCode = 0x15;
         public const int AllPassedStatus = (int)(AllPassedCode << 1 | 1);      // 33
         public const int TestsFailedStatus = (int)(TestsFailedCode << 1 | 1);  // 35
         public const int PanickedStatus = (int)(PanickedCode << 1 | 1);        // 37
         public const int UserHaltStatus = (int)(UserHaltCode << 1 | 1);        // 39
         public const int UserRebootStatus = (int)(UserRebootCode << 1 | 1);    // 41
+        public const int KernelStoppedStatus = (int)(KernelStoppedCode << 1 | 1);  // 43
     }
 }

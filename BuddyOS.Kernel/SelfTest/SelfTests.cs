@@ -8,10 +8,17 @@ namespace BuddyOS.Kernel.SelfTest
     internal static unsafe class SelfTests
     {
         // stop: asked between tests (the shell's Ctrl-C); null at boot.
-        public static TestResults Run(CommandLine options, byte* scratch, StopRequested stop = null)
+        public static TestResults Run(CommandLine options, byte* scratch, StopRequested stop = null) =>
+            Run(options, scratch, null, stop);
+
+        // kernelTests: a user kernel's own (Framework.Kernel.AddSelfTests), after BuddyOS's suite, which then runs only
+        // with selftest=buddyos: the user's boot budget is their own tests.
+        public static TestResults Run(CommandLine options, byte* scratch, List<TestCase> kernelTests, StopRequested stop = null)
         {
             ScratchHeap.Initialize(scratch);
-            List<TestCase> tests = Registered();
+            List<TestCase> tests = kernelTests == null || options.BuddyOSSuite ? Registered() : new List<TestCase>();
+            if (kernelTests != null)
+                tests.AddRange(kernelTests);
             if (options.AddFailingTest)
                 tests.Add(DeliberateFailureCase());
             return TestRunner.Run(tests, options, stop);

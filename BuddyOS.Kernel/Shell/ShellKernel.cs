@@ -23,7 +23,7 @@ namespace BuddyOS.Kernel.Shell
         public CommandBody Body;
     }
 
-    internal sealed unsafe class ShellKernel : InteractiveKernel
+    internal sealed unsafe class ShellKernel : Framework.Kernel
     {
         public const string Prompt = BuddyOS.Protocol.ReportProtocol.ShellPrompt;
 

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Xunit.Abstractions;
+using Xunit.Sdk;
 
 namespace BuddyOS.Tests.Kernel;
 
@@ -108,6 +110,27 @@ public sealed class KernelFixture : IDisposable
             _qemuSlots.Release();
         }
     }
+
+    /// <summary>
+    /// Boots <paramref name="iso"/> (-machine pc, 32 MiB) in a QEMU slot as a QemuShell and runs <paramref name="script"/>
+    /// on it; a failed check or a wait that timed out is reported with QEMU's command, its stderr and the serial tail.
+    /// </summary>
+    public Task<T> InQemuShell<T>(string iso, Func<QemuShell, Task<T>> script, ITestOutputHelper output) => InQemuSlot(async () =>
+    {
+        await using var shell = QemuShell.Start(new QemuOptions(iso) { Machine = "pc", MemoryMiB = 32 });
+        try
+        {
+            return await script(shell);
+        }
+        catch (Exception e) when (e is XunitException or TimeoutException)
+        {
+            throw new XunitException($"{e.Message}\n\ncommand: {shell.Command}\nqemu stderr: {shell.Stderr}\nserial tail:\n{Tail(shell.Serial, 60)}");
+        }
+        finally
+        {
+            output.WriteLine(Tail(shell.Serial, 150));
+        }
+    });
 
     /// <summary>The ISO for a kernel command line: the build's own for "", else scripts/mkiso.sh OUT "CMDLINE".</summary>
     public Task<IsoOutcome> Iso(string cmdline) =>

@@ -43,22 +43,7 @@ public sealed partial class KernelShellTests
         var iso = await _fixture.Iso(cmdline);
         if (iso.Iso == null)
             throw new XunitException($"no ISO for \"{cmdline}\":\n{iso.Error}");
-        return await _fixture.InQemuSlot(async () =>
-        {
-            await using var shell = QemuShell.Start(new QemuOptions(iso.Iso) { Machine = "pc", MemoryMiB = 32 });
-            try
-            {
-                return await script(shell);
-            }
-            catch (Exception e) when (e is XunitException or TimeoutException)
-            {
-                throw new XunitException($"{e.Message}\n\ncommand: {shell.Command}\nqemu stderr: {shell.Stderr}\nserial tail:\n{KernelFixture.Tail(shell.Serial, 60)}");
-            }
-            finally
-            {
-                _output.WriteLine(KernelFixture.Tail(shell.Serial, 150));
-            }
-        });
+        return await _fixture.InQemuShell(iso.Iso, script, _output);
     }
 
     private static void Expect(bool condition, string what, string answer)

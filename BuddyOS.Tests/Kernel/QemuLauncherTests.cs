@@ -30,6 +30,7 @@ public sealed class QemuLauncherTests
         Assert.Contains("killed", QemuLauncher.DescribeStatus(null));
         Assert.Contains("stopped by the user", QemuLauncher.DescribeStatus(ReportProtocol.UserHaltStatus));
         Assert.Contains("stopped by the user", QemuLauncher.DescribeStatus(ReportProtocol.UserRebootStatus));
+        Assert.Contains("the kernel stopped", QemuLauncher.DescribeStatus(ReportProtocol.KernelStoppedStatus));
     }
 
     [Fact]
@@ -37,6 +38,7 @@ public sealed class QemuLauncherTests
     {
         Assert.Equal((true, "stopped by the user (halt)"), QemuLauncher.DescribeShellEnd(ReportProtocol.UserHaltStatus, null));
         Assert.Equal((true, "stopped by the user (reboot)"), QemuLauncher.DescribeShellEnd(ReportProtocol.UserRebootStatus, "guest-reset"));
+        Assert.Equal((true, "the kernel stopped (Kernel.Stop)"), QemuLauncher.DescribeShellEnd(ReportProtocol.KernelStoppedStatus, null));
         Assert.True(QemuLauncher.DescribeShellEnd(0, "host-qmp-quit").Normal);
         var triple = QemuLauncher.DescribeShellEnd(0, "guest-reset");
         Assert.False(triple.Normal);
