@@ -54,8 +54,8 @@ namespace BuddyOS.Kernel.Shell
             Add("sleep", "MS", "wait MS milliseconds on the timer (Ctrl-C stops it)", 1, 1, Sleep);
             Add("irq", "", "interrupt counters", 0, 0, IrqCounters);
             Add("echo", "TEXT...", "print the words back", 0, 64, Echo);
-            Add("keys", "", "show keys as System.Console.ReadKey sees them (Enter ends)", 0, 0, Keys);
-            Add("readline", "", "read a line with System.Console.ReadLine and say what came", 0, 0, ReadLine);
+            Add("keys", "", "show keys as Console.ReadKey sees them (Enter ends)", 0, 0, Keys);
+            Add("readline", "", "read a line with Console.ReadLine and say what came", 0, 0, ReadLine);
             Add("clear", "", "clear the screen (Ctrl-L does it while typing)", 0, 0, Clear);
             Add("reboot", "", "reset the machine (QEMU ends: stopped by the user)", 0, 0, Reboot);
             Add("halt", "", "stop the machine (QEMU ends: stopped by the user)", 0, 0, Halt);
@@ -75,8 +75,8 @@ namespace BuddyOS.Kernel.Shell
 
         protected override void BeforeRun()
         {
-            ConsoleDevice.WriteLine();
-            ConsoleDevice.WriteLine("BuddyOS shell: type help for the commands.");
+            Console.WriteLine();
+            Console.WriteLine("BuddyOS shell: type help for the commands.");
         }
 
         protected override void Run()
@@ -89,9 +89,7 @@ namespace BuddyOS.Kernel.Shell
             Command command = Find(words[0]);
             if (command == null)
             {
-                ConsoleDevice.Write("unknown command: ");
-                ConsoleDevice.Write(words[0]);
-                ConsoleDevice.WriteLine(" (help lists the commands)");
+                Console.WriteLine($"unknown command: {words[0]} (help lists the commands)");
                 return;
             }
             List<string> args = new List<string>();
@@ -99,10 +97,7 @@ namespace BuddyOS.Kernel.Shell
                 args.Add(words[i]);
             if (args.Count < command.MinArgs || args.Count > command.MaxArgs)
             {
-                ConsoleDevice.Write("usage: ");
-                ConsoleDevice.Write(command.Name);
-                ConsoleDevice.Write(" ");
-                ConsoleDevice.WriteLine(command.Usage);
+                Console.WriteLine($"usage: {command.Name} {command.Usage}");
                 return;
             }
             try
@@ -111,32 +106,31 @@ namespace BuddyOS.Kernel.Shell
             }
             catch (Exception e)
             {
-                ConsoleDevice.Write("error: ");
-                ConsoleDevice.WriteLine(e.Message);
+                Console.WriteLine($"error: {e.Message}");
             }
         }
 
         private void Census(List<string> args)
         {
 #if KERNEL_HEAP_BUMP
-            ConsoleDevice.WriteLine("census: the bump heap keeps no block boundaries to walk");
+            Console.WriteLine("census: the bump heap keeps no block boundaries to walk");
 #else
             ulong top = args.Count == 0 ? 12 : Arguments.ParseNumber(args[0], "N");
             GarbageCollection.HeapCensus.Print(top > 1000 ? 1000 : (int)top);
 #endif
         }
 
-        // System.Console.ReadKey over the kernel's terminal (Runtime/Platform/ConsoleInput.cs): what a kernel author
+        // Console.ReadKey over the kernel's terminal (Runtime/Platform/ConsoleInput.cs): what a kernel author
         // sees when they call it, key by key.
         private void Keys(List<string> args)
         {
-            System.Console.WriteLine("keys: type; each key is shown as System.Console.ReadKey returns it; Enter ends");
+            Console.WriteLine("keys: type; each key is shown as Console.ReadKey returns it; Enter ends");
             while (true)
             {
-                ConsoleKeyInfo key = System.Console.ReadKey(intercept: true);
+                ConsoleKeyInfo key = Console.ReadKey(intercept: true);
                 string modifiers = key.Modifiers == 0 ? "" : $" + {key.Modifiers}";
                 string character = key.KeyChar >= ' ' && key.KeyChar != (char)0x7F ? $"'{key.KeyChar}'" : $"0x{(int)key.KeyChar:X2}";
-                System.Console.WriteLine($"key: {key.Key}{modifiers}, char {character}");
+                Console.WriteLine($"key: {key.Key}{modifiers}, char {character}");
                 if (key.Key == ConsoleKey.Enter)
                     return;
             }
@@ -144,8 +138,8 @@ namespace BuddyOS.Kernel.Shell
 
         private void ReadLine(List<string> args)
         {
-            string line = System.Console.ReadLine();
-            System.Console.WriteLine(line == null ? "readline: end of input" : $"readline: {line.Length} characters: \"{line}\"");
+            string line = Console.ReadLine();
+            Console.WriteLine(line == null ? "readline: end of input" : $"readline: {line.Length} characters: \"{line}\"");
         }
 
         private Command Find(string name)
@@ -158,22 +152,10 @@ namespace BuddyOS.Kernel.Shell
 
         private void Help(List<string> args)
         {
-            for (int i = 0; i < _commands.Count; i++)
+            foreach (Command c in _commands)
             {
-                Command c = _commands[i];
-                ConsoleDevice.Write("  ");
-                ConsoleDevice.Write(c.Name);
-                int width = c.Name.Length;
-                if (c.Usage.Length > 0)
-                {
-                    ConsoleDevice.Write(" ");
-                    ConsoleDevice.Write(c.Usage);
-                    width += 1 + c.Usage.Length;
-                }
-                for (; width < 20; width++)
-                    ConsoleDevice.Write(' ');
-                ConsoleDevice.Write(" ");
-                ConsoleDevice.WriteLine(c.Help);
+                string synopsis = c.Usage.Length > 0 ? $"{c.Name} {c.Usage}" : c.Name;
+                Console.WriteLine($"  {synopsis,-20} {c.Help}");
             }
         }
 
@@ -202,77 +184,58 @@ namespace BuddyOS.Kernel.Shell
             HeapStatus status = KernelHeap.TryAllocateRaw((nuint)size, (nuint)alignment, out byte* block);
             if (status != HeapStatus.Ok)
             {
-                ConsoleDevice.Write("alloc: ");
-                ConsoleDevice.Write(HeapStatusNames.Name(status));
-                ConsoleDevice.WriteLine(" (nothing changed)");
+                Console.WriteLine($"alloc: {HeapStatusNames.Name(status)} (nothing changed)");
                 return;
             }
             _rawBlocks[_rawCount++] = (ulong)block;
             KernelHeap.Heap.TryFindBlock(block, out HeapBlock b);
-            ConsoleDevice.Write("allocated ");
-            ConsoleDevice.WriteDecimal(size);
-            ConsoleDevice.Write(" bytes at ");
-            ConsoleDevice.WriteHex((ulong)block, 10);
-            ConsoleDevice.Write(" (block of ");
-            ConsoleDevice.WriteDecimal((ulong)b.Size);
-            if (b.Order < 0)
-                ConsoleDevice.WriteLine(" bytes, a slot of the object cache)");   // a slab slot has no buddy order
-            else if ((ulong)b.Size != (16UL << b.Order))
-            {
-                ConsoleDevice.Write(" bytes, a trimmed run: a head of order ");   // the request rounded to 256 B, in pieces
-                ConsoleDevice.WriteDecimal((ulong)b.Order);
-                ConsoleDevice.WriteLine(" and tail pieces)");
-            }
-            else
-            {
-                ConsoleDevice.Write(" bytes, order ");
-                ConsoleDevice.WriteDecimal((ulong)b.Order);
-                ConsoleDevice.WriteLine(")");
-            }
+            string kind = b.Order < 0 ? "a slot of the object cache"                           // a slab slot has no buddy order
+                : (ulong)b.Size != (16UL << b.Order) ? $"a trimmed run: a head of order {b.Order} and tail pieces"   // rounded to 256 B, in pieces
+                : $"order {b.Order}";
+            Console.WriteLine($"allocated {size} bytes at 0x{(ulong)block:X10} (block of {(ulong)b.Size} bytes, {kind})");
         }
 
         // Several addresses in one line free one after the other with no allocation between them: `free A A`
         // shows a double free (a second `free A` typed later may find A's block reused by the shell's own objects).
-        // Every address is parsed before any is freed: a bad one is an error that changes nothing.
+        // Every address is parsed before any is freed: a bad one is an error that changes nothing. The answers are
+        // printed after the last free, as printing allocates (a freed slot would be reused by the next line).
         private void Free(List<string> args)
         {
             ulong[] addresses = new ulong[args.Count];
             for (int i = 0; i < args.Count; i++)
                 addresses[i] = Arguments.ParseNumber(args[i], "ADDR");
+            HeapStatus[] statuses = new HeapStatus[addresses.Length];
+            ulong[] sizes = new ulong[addresses.Length];
+            bool[] refused = new bool[addresses.Length];
             for (int i = 0; i < addresses.Length; i++)
-                FreeOne(addresses[i]);
+                statuses[i] = FreeOne(addresses[i], out sizes[i], out refused[i]);
+            for (int i = 0; i < addresses.Length; i++)
+            {
+                string answer = refused[i] ? "not a block alloc gave out (a live object or kernel memory); not freed"
+                    : statuses[i] != HeapStatus.Ok ? $"{HeapStatusNames.Name(statuses[i])} (nothing changed)"
+                    : $"freed a block of {sizes[i]} bytes";
+                Console.WriteLine($"free 0x{addresses[i]:X10}: {answer}");
+            }
         }
 
-        private void FreeOne(ulong address)
+        // Allocates nothing.
+        private HeapStatus FreeOne(ulong address, out ulong size, out bool refused)
         {
             byte* p = (byte*)address;
             int mine = -1;
             for (int i = 0; i < _rawCount; i++)
                 if (_rawBlocks[i] == address)
                     mine = i;
+            size = 0;
             // The start of an allocated block the shell did not hand out is a live object or kernel memory.
-            if (mine < 0 && KernelHeap.Heap.TryFindBlock(p, out HeapBlock block) && !block.IsFree && block.Start == p)
-            {
-                ConsoleDevice.Write("free ");
-                ConsoleDevice.WriteHex(address, 10);
-                ConsoleDevice.WriteLine(": not a block alloc gave out (a live object or kernel memory); not freed");
-                return;
-            }
-            nuint size = KernelHeap.Heap.TryFindBlock(p, out HeapBlock before) ? before.Size : 0;
+            refused = mine < 0 && KernelHeap.Heap.TryFindBlock(p, out HeapBlock block) && !block.IsFree && block.Start == p;
+            if (refused)
+                return HeapStatus.Ok;
+            size = KernelHeap.Heap.TryFindBlock(p, out HeapBlock before) ? (ulong)before.Size : 0;
             HeapStatus status = KernelHeap.TryFreeRaw(p);
-            ConsoleDevice.Write("free ");
-            ConsoleDevice.WriteHex(address, 10);
-            if (status != HeapStatus.Ok)
-            {
-                ConsoleDevice.Write(": ");
-                ConsoleDevice.Write(HeapStatusNames.Name(status));
-                ConsoleDevice.WriteLine(" (nothing changed)");
-                return;
-            }
-            _rawBlocks[mine] = _rawBlocks[--_rawCount];
-            ConsoleDevice.Write(": freed a block of ");
-            ConsoleDevice.WriteDecimal((ulong)size);
-            ConsoleDevice.WriteLine(" bytes");
+            if (status == HeapStatus.Ok)
+                _rawBlocks[mine] = _rawBlocks[--_rawCount];
+            return status;
         }
 #endif
 
@@ -282,15 +245,9 @@ namespace BuddyOS.Kernel.Shell
             throw new NotSupportedException(Collector.Unsupported);
 #else
             GC.Collect();
-            ConsoleDevice.Write("gc: reclaimed ");
-            ConsoleDevice.WriteDecimal(Collector.LastBytesReclaimed);
-            ConsoleDevice.Write(" bytes in ");
-            ConsoleDevice.WriteDecimal(Collector.LastObjectsReclaimed);
-            ConsoleDevice.Write(" objects; pause ");
-            ConsoleDevice.WriteDecimal(Collector.LastPause);
-            ConsoleDevice.Write(Hypervisor.IsQemuTcg(Hypervisor.Vendor()) ? " emulated cycles; " : " cycles; ");
-            ConsoleDevice.WriteDecimal(Collector.Collections);
-            ConsoleDevice.WriteLine(" collections since boot");
+            string cycles = Hypervisor.IsQemuTcg(Hypervisor.Vendor()) ? "emulated cycles" : "cycles";
+            Console.WriteLine($"gc: reclaimed {Collector.LastBytesReclaimed} bytes in {Collector.LastObjectsReclaimed} objects; "
+                + $"pause {Collector.LastPause} {cycles}; {Collector.Collections} collections since boot");
 #endif
         }
 
@@ -318,7 +275,7 @@ namespace BuddyOS.Kernel.Shell
                     return;
             }
             else
-                ConsoleDevice.WriteLine("bench: no scratch memory (see the boot report); the heap benchmark is skipped");
+                Console.WriteLine("bench: no scratch memory (see the boot report); the heap benchmark is skipped");
             CollectorBenchmark.Run(emulated);
         }
 
@@ -327,8 +284,7 @@ namespace BuddyOS.Kernel.Shell
         {
             if (!ConsoleDevice.InterruptRequested())
                 return false;
-            ConsoleDevice.Write(command);
-            ConsoleDevice.WriteLine(": stopped (Ctrl-C)");
+            Console.WriteLine($"{command}: stopped (Ctrl-C)");
             return true;
         }
 
@@ -336,13 +292,7 @@ namespace BuddyOS.Kernel.Shell
 
         private void Uptime(List<string> args)
         {
-            ConsoleDevice.Write("uptime: ");
-            ConsoleDevice.WriteDecimal(Pit.UptimeMilliseconds);
-            ConsoleDevice.Write(" ms (");
-            ConsoleDevice.WriteDecimal(Pit.Ticks);
-            ConsoleDevice.Write(" ticks at ");
-            ConsoleDevice.WriteDecimal((ulong)Pit.Hz);
-            ConsoleDevice.WriteLine(" Hz)");
+            Console.WriteLine($"uptime: {Pit.UptimeMilliseconds} ms ({Pit.Ticks} ticks at {Pit.Hz} Hz)");
         }
 
         private void Sleep(List<string> args)
@@ -358,40 +308,30 @@ namespace BuddyOS.Kernel.Shell
                 Pit.Sleep(left < 20 ? left : 20);
                 if (ConsoleDevice.InterruptRequested())
                 {
-                    ConsoleDevice.Write("sleep: stopped (Ctrl-C) after ");
-                    ConsoleDevice.WriteDecimal(Pit.UptimeMilliseconds - start);
-                    ConsoleDevice.WriteLine(" ms");
+                    Console.WriteLine($"sleep: stopped (Ctrl-C) after {Pit.UptimeMilliseconds - start} ms");
                     return;
                 }
             }
-            ConsoleDevice.Write("slept ");
-            ConsoleDevice.WriteDecimal(ms);
-            ConsoleDevice.WriteLine(" ms");
+            Console.WriteLine($"slept {ms} ms");
         }
 
         private void IrqCounters(List<string> args) => Irq.PrintCounters();
 
         private void Echo(List<string> args)
         {
-            for (int i = 0; i < args.Count; i++)
-            {
-                if (i > 0)
-                    ConsoleDevice.Write(' ');
-                ConsoleDevice.Write(args[i]);
-            }
-            ConsoleDevice.WriteLine();
+            Console.WriteLine(string.Join(' ', args));
         }
 
         private void Reboot(List<string> args)
         {
-            ConsoleDevice.WriteLine("rebooting");
+            Console.WriteLine("rebooting");
             QemuExit.Report(QemuExit.UserReboot);   // under QEMU: "stopped by the user"; elsewhere nothing listens
             Machine.Reboot();
         }
 
         private void Halt(List<string> args)
         {
-            ConsoleDevice.WriteLine(_selfTestsPassed ? "System halted." : "System halted (the boot's self-tests had failed).");
+            Console.WriteLine(_selfTestsPassed ? "System halted." : "System halted (the boot's self-tests had failed).");
             QemuExit.ExitAndHalt(QemuExit.UserHalt);
         }
     }
