@@ -87,6 +87,39 @@ public sealed partial class KernelCollectorTests
         KernelAssert.That(notPassed.Count == 0, $"gc.stress: self-tests not passing: {string.Join(", ", notPassed)}.", boot);
     }
 
+    /// <summary>
+    /// A collection every 7th allocation at full size, over the tests that use System.GC, the handles and the base
+    /// library (gc_api failed here once: a check read the collection count after an allocation). The heavy
+    /// allocation tests are left out: at 7 they run for hours under TCG.
+    /// </summary>
+    public static readonly string[] DenseStressTests =
+    {
+        "strings", "static_constructor", "interface_dispatch", "generics", "delegates", "gc_api", "gc_roots", "gc_cycles",
+        "exc_catch", "exc_unwind", "exc_filter", "exc_rethrow", "exc_hardware", "bcl_collections", "bcl_text", "bcl_linq",
+        "bcl_parse", "bcl_math", "bcl_exceptions", "bcl_weak", "bcl_threads", "bcl_reflection", "bcl_console", "bcl_program",
+    };
+
+    public static readonly BootConfig DenseStress = BootConfig.Create(Firmware.Bios, "pc", 32,
+        $"selftest=full gc.stress=7 selftest.only={string.Join(",", DenseStressTests)}", TimeSpan.FromSeconds(180), name: "bios-pc-32M-gc_stress7_full");
+
+    [Fact]
+    public async Task Gc_stress_7_at_full_size_over_the_base_library_tests_passes()
+    {
+        _fixture.Prefetch(new[] { DenseStress });
+        var boot = await _fixture.Boot(DenseStress);
+        KernelAssert.Ran(boot);
+        var m = Find(boot, SummaryLine());
+        KernelAssert.That(m.Success, "gc.stress=7: no closing 'gc:' line.", boot);
+        _output.WriteLine(m.Value);
+        KernelAssert.That(long.Parse(m.Groups["n"].Value) >= 2000,   // about 2,800 (19,000 allocations)
+            $"gc.stress=7: only {m.Groups["n"].Value} collections.", boot);
+        KernelAssert.That(boot.Verdict == BootVerdict.Passed, $"gc.stress=7: verdict {boot.Verdict}.", boot);
+        KernelAssert.That(boot.Report.Plan != null && boot.Report.Plan.SequenceEqual(DenseStressTests.OrderBy(t => SelfTestRegistry.Names.ToList().IndexOf(t))),
+            $"gc.stress=7: the plan is not the chosen tests: {string.Join(" ", boot.Report.Plan ?? Array.Empty<string>())}", boot);
+        var notPassed = DenseStressTests.Where(t => boot.Report.Find(t)?.Outcome != SelfTestOutcome.Pass).ToList();
+        KernelAssert.That(notPassed.Count == 0, $"gc.stress=7: self-tests not passing: {string.Join(", ", notPassed)}.", boot);
+    }
+
     [Fact]
     public async Task Crash_oom_ends_in_the_out_of_memory_panic_naming_size_alignment_and_the_collection()
     {

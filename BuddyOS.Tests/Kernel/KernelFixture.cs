@@ -144,6 +144,8 @@ public sealed class KernelFixture : IDisposable
         if (cmdline.Length == 0)
             return new IsoOutcome(build.Iso, null);
         var slug = new string(cmdline.Select(ch => char.IsLetterOrDigit(ch) ? ch : '_').ToArray());
+        if (slug.Length > 80)   // a file name has 255 bytes at most: a long command line is cut and told apart by a hash
+            slug = $"{slug[..60]}_{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(cmdline)))[..12]}";
         var iso = Path.Combine(_tempDir, $"buddyos-{slug}.iso");
         var script = Path.Combine(RepoRoot, "scripts", "mkiso.sh");
         if (!File.Exists(script))
