@@ -6,9 +6,9 @@ namespace BuddyOS.Bench;
 /// <summary>
 /// Runs one workload on one allocator for a while, so a profiler sees nothing else:
 ///   DOTNET_PerfMapEnabled=1 perf record -g dotnet BuddyOS.Bench.dll --profile random200 buddy 5
-/// Workloads: random200 (random actions, max 200, realloc), random3000, boxes (short-lived boxes on an
+/// Workloads: random200 (random actions, max 200, realloc), random3000, random10000, random10000n (no realloc), boxes (short-lived boxes on an
 /// empty heap: full split and merge), longlived (boxes next to a long-lived one: no merge).
-/// Allocators: buddy (default), textbook, bump, glibc, null (the harness alone: see NullAllocator).
+/// Allocators: buddy (default), pure (the pure buddy), textbook, bump, glibc, null (the harness alone: see NullAllocator).
 /// `--profile breakdown` times BuddyOS.Heap's operations one by one against the textbook buddy's.
 /// </summary>
 public static unsafe class Profile
@@ -164,10 +164,11 @@ public static unsafe class Profile
         if (workload == "efficiency") return Efficiency(args.Length > 1 ? int.Parse(args[1]) : 300, args.Length > 2 ? args[2] : null);
         string allocator = args.Length > 1 ? args[1] : "buddy";
         double seconds = args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5;
-        using var set = new AllocatorSet(Runner.KernelHeapSize, isChecked: false, includeHarnessFloor: true);
+        nuint heapSize = workload.StartsWith("random10000", StringComparison.Ordinal) ? 16u << 20 : Runner.KernelHeapSize;
+        using var set = new AllocatorSet(heapSize, isChecked: false, includeHarnessFloor: true);
         AllocatorSlot slot = allocator == "null" ? set.HarnessFloor! : set.Slots.First(s => s.Name.StartsWith(allocator switch
         {
-            "textbook" => "Textbook", "bump" => "Bump", "glibc" => "glibc", _ => "BuddyOS",
+            "textbook" => "Textbook", "bump" => "Bump", "glibc" => "glibc", "pure" => "BuddyOS.Heap pure", _ => "BuddyOS",
         }, StringComparison.Ordinal));
         var watch = System.Diagnostics.Stopwatch.StartNew();
         long units = 0;
@@ -177,7 +178,9 @@ public static unsafe class Profile
             {
                 case "random200":
                 case "random3000":
-                    var r = slot.Run(new RandomActions { MaxSize = workload == "random200" ? 200UL : 3000UL, WithRealloc = true, MeasureMs = 500 });
+                case "random10000":
+                case "random10000n":
+                    var r = slot.Run(new RandomActions { MaxSize = ulong.Parse(workload[6..].TrimEnd('n')), WithRealloc = !workload.EndsWith('n'), MeasureMs = 500 });
                     units += r.Successes;
                     break;
                 case "boxes":

@@ -9,17 +9,29 @@ using BuddyOS.Bench.Support;
 //                                           (DIR defaults to docs/bench under the repository root)
 //        add --no-tsc to time latency with Stopwatch instead of the CPU timestamp counter;
 //        --source TEXT names the code measured in results.md (e.g. a commit; default "working tree").
+//        BuddyOS.Bench --sections random,efficiency,... [--trials N]   some sections of --full (random, efficiency,
+//                                           latency, fragmented, seeds), printed only: no checked pass, no files written;
+//                                           --trials: random actions' trials per row (default 7)
 //        BuddyOS.Bench --profile WORKLOAD [ALLOCATOR] [SECONDS]   one workload alone, for perf (see Profile.cs)
 if (args.Length >= 1 && args[0] == "--profile") return Profile.Run(args.Skip(1).ToArray());
+int sourceIndex = Array.IndexOf(args, "--source");
+string source = sourceIndex >= 0 && sourceIndex + 1 < args.Length ? args[sourceIndex + 1] : "working tree";
+if (args.Length >= 2 && args[0] == "--sections")
+{
+    Clock.Initialize(allowTsc: !args.Contains("--no-tsc"));
+    int trialsIndex = Array.IndexOf(args, "--trials");
+    int trials = trialsIndex >= 0 && trialsIndex + 1 < args.Length ? int.Parse(args[trialsIndex + 1]) : RunPlan.Full.RandomTrials;
+    var sections = new Runner(RunPlan.Full with { Sections = args[1].Split(','), RandomTrials = trials }, s => Console.WriteLine("  " + s));
+    sections.RunAll(NewResults("sections"));
+    return sections.Problems.Count == 0 ? 0 : 1;
+}
 bool quick = args.Contains("--quick");
 bool full = args.Contains("--full");
 if (quick == full)
 {
-    Console.Error.WriteLine("usage: BuddyOS.Bench --quick | --full [--out DIR] [--no-tsc]");
+    Console.Error.WriteLine("usage: BuddyOS.Bench --quick | --full [--out DIR] [--no-tsc] | --sections LIST | --profile ...");
     return 2;
 }
-int sourceIndex = Array.IndexOf(args, "--source");
-string source = sourceIndex >= 0 && sourceIndex + 1 < args.Length ? args[sourceIndex + 1] : "working tree";
 int outIndex = Array.IndexOf(args, "--out");
 string? outDir = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : null;
 if (full && outDir == null) outDir = Path.Combine(RepositoryRoot(), "docs", "bench");

@@ -27,6 +27,7 @@ public sealed record RunPlan
     public int ShortListRepeats { get; init; } = 2_000;
     public int LongListRepeats { get; init; } = 10;
     public int LongListElements { get; init; } = 100_000;
+    public string[]? Sections { get; init; }                // null: every section; else random, efficiency, latency, fragmented, seeds
 
     public static RunPlan Full => new();
 
@@ -75,14 +76,16 @@ public sealed class Runner
 
     public Results RunAll(Results into)
     {
-        RunRandomActions(into);
-        RunEfficiency(into);
-        RunLatency(into);
-        RunFragmented(into);
-        RunSeeds(into);
+        if (Runs("random")) RunRandomActions(into);
+        if (Runs("efficiency")) RunEfficiency(into);
+        if (Runs("latency")) RunLatency(into);
+        if (Runs("fragmented")) RunFragmented(into);
+        if (Runs("seeds")) RunSeeds(into);
         into.Problems.AddRange(_problems);
         return into;
     }
+
+    private bool Runs(string section) => _plan.Sections == null || _plan.Sections.Contains(section);
 
     private AllocatorSet NewSet(nuint heapSize, bool includeBump = true, bool includePlatform = true)
         => new(heapSize, _plan.Checked, includeBump, includePlatform);
@@ -158,7 +161,9 @@ public sealed class Runner
                 results.RandomActions.Add(row);
                 _log($"random actions max {max,5} {(realloc ? "realloc   " : "no realloc")} heap {heap >> 20,3} MiB: "
                      + string.Join("  ", row.Allocators.Select((name, i) => $"{name} {row.Median(i) / 1e6:F2}M/s"))
-                     + $"  | x textbook {row.Ratio(Array.IndexOf(row.Allocators, "TextbookBuddy")).Median:F2}");
+                     + $"  | x textbook {row.Ratio(Array.IndexOf(row.Allocators, "TextbookBuddy")).Median:F2}"
+                     + $"  x pure buddy {row.Ratio(Array.IndexOf(row.Allocators, "BuddyOS.Heap pure buddy")).Median:F2}"
+                     + $"  x glibc {row.Ratio(Array.IndexOf(row.Allocators, "glibc")).Median:F2}");
             }
     }
 

@@ -7,9 +7,9 @@ public unsafe partial struct BuddyHeap
     /// <summary>
     /// Checks every invariant of every layer and reports the first one broken: the core's (lists, tree, counters); then,
     /// walking the leaves, each free stretch (tag, footer, no run head inside), each slab (side table, slots, sizes), each
-    /// run (its leaves cover its request rounded to the granule, no stray head word), every allocated leaf in a slab or
-    /// a run; the bins (exactly the stretches found), the classes (lists, spares, counters); and the heap's own counters:
-    /// held and requested bytes, free + held + cached = total, the peaks. O(region / 16). Never writes anything.
+    /// run (its leaves cover its request rounded to the granule and its slack, no stray head word), every allocated leaf
+    /// in a slab or a run; the bins (exactly the stretches found), the classes (lists, spares, counters); and the heap's
+    /// own counters: held and requested bytes, the slack, free + held + cached + slack = total, the peaks. O(region / 16). Never writes anything.
     /// </summary>
     public readonly HeapViolation Validate()
     {
@@ -17,7 +17,7 @@ public unsafe partial struct BuddyHeap
         BuddyCoreState* c = &s->Core;
         HeapViolation v = BuddyCore.Validate(c, out nuint freeBytes);
         if (!v.IsClean) return v;
-        nuint held = 0, requested = 0, liveSlots = 0, slabs = 0, stretches = 0, stretchStart = Placement.None;
+        nuint held = 0, requested = 0, slackFound = 0, liveSlots = 0, slabs = 0, stretches = 0, stretchStart = Placement.None;
         int slabOrder = ObjectCacheState.SlabShift - c->MinShift;
         for (nuint at = 0; at < c->Size; )
         {
@@ -45,11 +45,12 @@ public unsafe partial struct BuddyHeap
                 at += size;
                 continue;
             }
-            v = Placement.ValidateRun(&s->Runs, c, s->Cache.Pages, at, out nuint kept, out nuint asked);
+            v = Placement.ValidateRun(&s->Runs, c, s->Cache.Pages, at, out nuint kept, out nuint asked, out nuint slack);
             if (!v.IsClean) return v;
             held += kept;
             requested += asked;
-            at += kept;
+            slackFound += slack;
+            at += kept + slack;
         }
         if (stretchStart != Placement.None)
         {
@@ -63,7 +64,8 @@ public unsafe partial struct BuddyHeap
         if (!v.IsClean) return v;
         if (held != s->Counters.Held) return HeapViolation.At(ViolationKind.HeldBytesMismatch, 0, -1);
         if (requested != s->Counters.Requested) return HeapViolation.At(ViolationKind.RequestedBytesMismatch, 0, -1);
-        if (freeBytes + held + Cache.CachedBytes(&s->Cache) != c->Size) return HeapViolation.At(ViolationKind.AccountingMismatch, 0, -1);
+        if (slackFound != s->Slack) return HeapViolation.At(ViolationKind.AccountingMismatch, 0, -1);
+        if (freeBytes + held + Cache.CachedBytes(&s->Cache) + s->Slack != c->Size) return HeapViolation.At(ViolationKind.AccountingMismatch, 0, -1);
         if (!s->Counters.Consistent) return HeapViolation.At(ViolationKind.CounterMismatch, 0, -1);
         return default;
     }

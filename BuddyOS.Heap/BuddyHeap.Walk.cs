@@ -6,7 +6,8 @@ namespace BuddyOS.Heap;
 // allocated block in address order. Both read the metadata only (the core's bitmaps, the cache's side table, the run
 // heads), never the region, so they work whatever the blocks hold. A slab is never seen whole: its slots are the
 // blocks, a taken slot allocated, a free slot or the slab's tail free. A run is seen whole: one block, the order of its
-// first leaf, its kept length. Free memory is seen as the core's free blocks.
+// first leaf, its kept length; its slack (the leaves past it) is a free block of order -1, as a slab's tail is. Free
+// memory is seen as the core's free blocks.
 public unsafe partial struct BuddyHeap
 {
     /// <summary>
@@ -34,14 +35,18 @@ public unsafe partial struct BuddyHeap
         int k = BuddyCore.LeafAt(c, offset, out nuint node);
         nuint size = BuddyCore.BlockSize(c, k), start = offset & ~(size - 1);
         if (BuddyCore.Test(c->Free, node)) return new HeapBlock(c->Base + start, size, k, true);
-        return RunAt(s, Placement.HeadOf(&s->Runs, c, start));
+        HeapBlock run = RunAt(s, Placement.HeadOf(&s->Runs, c, start), out nuint slack);
+        if (run.Contains(c->Base + offset)) return run;
+        return new HeapBlock(run.End, slack, -1, true);   // in the run's slack
     }
 
-    private static HeapBlock RunAt(LayeredState* s, nuint head)
+    private static HeapBlock RunAt(LayeredState* s, nuint head, out nuint slack)
     {
         BuddyCoreState* c = &s->Core;
-        nuint kept = Placement.Kept((nuint)(*Placement.HeadWord(&s->Runs, head)));
-        int order = BuddyCore.LeafStartingAt(c, head, Bits.HighestBit((ulong)kept) - c->MinShift, out _);
+        ulong word = *Placement.HeadWord(&s->Runs, head);
+        nuint kept = Placement.Kept(Placement.RequestOf(word));
+        slack = Placement.SlackOf(word);
+        int order = BuddyCore.LeafStartingAt(c, head, Bits.HighestBit((ulong)(kept + slack)) - c->MinShift, out _);
         return new HeapBlock(c->Base + head, kept, order, false);
     }
 
@@ -76,9 +81,9 @@ public unsafe partial struct BuddyHeap
                 cursor = start + size;
                 continue;
             }
-            block = RunAt(s, Placement.HeadOf(&s->Runs, c, start));
+            block = RunAt(s, Placement.HeadOf(&s->Runs, c, start), out nuint slack);
             bool fresh = block.Start >= c->Base + cursor;   // a run that began before the cursor came after the last step
-            cursor = (nuint)(block.End - c->Base);
+            cursor = (nuint)(block.End - c->Base) + slack;
             if (fresh) return true;
         }
         block = default;

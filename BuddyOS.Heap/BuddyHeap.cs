@@ -10,8 +10,8 @@ internal unsafe struct LayeredState
     public PlacementState Runs;
     public ObjectCacheState Cache;
     public HeapCounters Counters;
+    public nuint Slack;            // bytes the runs hold past their kept length (reclaimable, counted as cached)
     public nuint BaseAlignment;
-    public nuint MetadataBytes;
 }
 
 /// <summary>The object cache's slab source in the layered heap: aligned 4 KiB windows cut by the placement layer
@@ -98,6 +98,7 @@ public unsafe partial struct BuddyHeap : IBuddyHeap
         // Slots and runs are 16-byte multiples whose sizes sit in 4-bit entries, and a slab is a block of the core.
         if (!BuddyCore.IsValidShape(size, orders) || BuddyTree.MinShiftFor(size, orders) != BuddyCore.MinBlockShift) return false;
         if (size < ((nuint)1 << ObjectCacheState.SlabShift) || !Cache.PolicyValid()) return false;
+        if ((ulong)size > 1UL << Placement.SlackShift) return false;   // a run's head word keeps its request in 48 bits
         var cursor = new MetadataCursor();
         cursor.Take((nuint)sizeof(LayeredState));
         BuddyCore.Reserve(ref cursor, orders, out layout.Lists, out layout.Counts, out layout.Split, out layout.Free);
@@ -134,7 +135,6 @@ public unsafe partial struct BuddyHeap : IBuddyHeap
         Cache.Initialize(&s->Cache, metadata, layout.Pages, layout.Classes, layout.ClassOf, layout.AlignedClassOf, metadata + layout.Sizes);
         Placement.Initialize(&s->Runs, &s->Core, metadata, layout.BinHeads, layout.BinMap, metadata + layout.Sizes);
         s->BaseAlignment = (nuint)region & (0 - (nuint)region);
-        s->MetadataBytes = layout.Total;
         heap._s = s;
         return HeapStatus.Ok;
     }
@@ -152,7 +152,7 @@ public unsafe partial struct BuddyHeap : IBuddyHeap
     /// <summary>The buddy core's smallest block: 16 bytes.</summary>
     public readonly nuint MinBlockSize => BlockSize(0);
     /// <summary>The bytes of metadata storage this heap uses.</summary>
-    public readonly nuint MetadataSize => _s->MetadataBytes;
+    public readonly nuint MetadataSize => MetadataBytes(_s->Core.Size, _s->Core.Top + 1);
     /// <summary>The alignment of the region's start: larger alignments are honoured for blocks up to it only.</summary>
     public readonly nuint BaseAlignment => _s->BaseAlignment;
     /// <summary>Bytes in a block of <paramref name="order"/>.</summary>
@@ -171,15 +171,42 @@ public unsafe partial struct BuddyHeap : IBuddyHeap
         if ((uint)index < SlabClasses) Cache.Counts(&_s->Cache, index, out slabs, out liveObjects);
     }
 
-    /// <summary>Returns the object cache's spare (empty) slabs to the buddy, where they merge; the bytes returned.
-    /// Allocation does this by itself before it reports out of memory. O(classes x orders).</summary>
+    /// <summary>Returns the object cache's spare (empty) slabs and the runs' slack to the buddy, where they merge; the
+    /// bytes returned. Allocation does this by itself before it reports out of memory. O(classes x orders), plus
+    /// O(region / 256) when some run holds slack.</summary>
     public nuint TrimObjectCache()
     {
         LayeredState* s = _s;
-        nuint before = Cache.CachedBytes(&s->Cache);
+        nuint before = Cache.CachedBytes(&s->Cache) + s->Slack;
         var source = new PlacementSlabSource(s);
         Cache.ReleaseSpares(&s->Cache, ref source);
-        return before - Cache.CachedBytes(&s->Cache);
+        TrimSlack(s);
+        return before - Cache.CachedBytes(&s->Cache) - s->Slack;
+    }
+
+    /// <summary>Every run's slack goes back: the size store's words are scanned for heads (slabs skipped), and each run
+    /// that holds slack shrinks to its kept length. O(region / 256) when any run holds slack, else O(1).</summary>
+    private static void TrimSlack(LayeredState* s)
+    {
+        BuddyCoreState* c = &s->Core;
+        for (nuint at = 0; s->Slack != 0 && at < c->Size; )
+        {
+            if (s->Cache.Pages[at >> ObjectCacheState.SlabShift].Class != 0)
+            {
+                at += (nuint)1 << ObjectCacheState.SlabShift;
+                continue;
+            }
+            ulong head = *Placement.HeadWord(&s->Runs, at);
+            nuint slack = Placement.SlackOf(head);
+            if (slack != 0)
+            {
+                nuint kept = Placement.Kept(Placement.RequestOf(head));
+                Placement.ShrinkRun(&s->Runs, c, at, kept + slack, kept);
+                *Placement.HeadWord(&s->Runs, at) = Placement.Head(Placement.RequestOf(head), 0);
+                s->Slack -= slack;
+            }
+            at += Placement.Granule;
+        }
     }
 
     // ---------------------------------------------------------------- allocation
@@ -222,6 +249,11 @@ public unsafe partial struct BuddyHeap : IBuddyHeap
         {
             var source = new PlacementSlabSource(s);
             HeapStatus taken = Cache.Take(&s->Cache, ref source, index, size, s->Core.Base, s->Core.Checks, out nuint slot);
+            if (taken == HeapStatus.OutOfMemory && s->Slack != 0)
+            {
+                TrimSlack(s);
+                taken = Cache.Take(&s->Cache, ref source, index, size, s->Core.Base, s->Core.Checks, out slot);
+            }
             if (taken != HeapStatus.Ok) return taken;
             s->Counters.Allocations++;
             s->Counters.AddLive(s->Cache.Classes[index].Size, size);
@@ -231,7 +263,7 @@ public unsafe partial struct BuddyHeap : IBuddyHeap
         HeapStatus status = BuddyCore.OrderFor(&s->Core, s->BaseAlignment, size, alignment, out _);
         if (status != HeapStatus.Ok) return status;
         status = AllocateRun(size, alignment, out nuint offset);
-        if (status == HeapStatus.OutOfMemory && TrimObjectCache() != 0) status = AllocateRun(size, alignment, out offset);
+        if (status == HeapStatus.OutOfMemory && TrimObjectCache() != 0) status = AllocateRun(size, alignment, out offset);   // spares and slack back
         if (status != HeapStatus.Ok) return status;
         s->Counters.Allocations++;
         s->Counters.AddLive(Placement.Kept(size), size);
@@ -245,6 +277,7 @@ public unsafe partial struct BuddyHeap : IBuddyHeap
         LayeredState* s = _s;
         BuddyCoreState* c = &s->Core;
         nuint kept = Placement.Kept(size);
+        if (s->Slack != 0 && !Roomy(c)) TrimSlack(s);
         if (!Placement.FindWindow(&s->Runs, c, kept, alignment, s->BaseAlignment, out nuint end, out offset)) return HeapStatus.OutOfMemory;
 #if BUDDYOS_HEAP_DEBUG
         if (c->Checks != 0)
@@ -253,10 +286,35 @@ public unsafe partial struct BuddyHeap : IBuddyHeap
             if (status != HeapStatus.Ok) return status;
         }
 #endif
-        Placement.TakeWindow(&s->Runs, c, end, offset, offset + kept);
-        *Placement.HeadWord(&s->Runs, offset) = size;
+        nuint slackLimit = alignment <= Placement.Granule && c->Checks == 0 ? SlackLimit(c, kept) : 0;
+        nuint slack = Placement.TakeWindow(&s->Runs, c, end, offset, offset + kept, slackLimit) - (offset + kept);
+        *Placement.HeadWord(&s->Runs, offset) = Placement.Head(size, slack);
+        s->Slack += slack;
         return HeapStatus.Ok;
     }
+
+    /// <summary>
+    /// The most slack a new run of <paramref name="kept"/> bytes may keep (at most its kept length, as a power-of-two
+    /// block would waste): the rest of the last free block it is cut from, taken whole so that nothing is split off now
+    /// nor merged back when the run is freed. Only while the heap has room: fuller, runs are exact, the slack goes back
+    /// (a tail left idle there is a hole the best fit would have filled: 1 to 4 points of density on talc's workload).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nuint SlackLimit(BuddyCoreState* c, nuint kept)
+    {
+        if (!Roomy(c)) return 0;
+        nuint limit = kept >> SlackFractionShift;
+        return limit < Placement.MaxSlack ? limit : Placement.MaxSlack;
+    }
+
+    /// <summary>The heap has room for slack: a free block of half the region (so at most half of it is in use). Once it
+    /// has not, the slack there is goes back at the next run placed or grown out of its own.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Roomy(BuddyCoreState* c) => (c->NonEmpty >> (c->Top - 1)) != 0;
+
+    /// <summary>A run keeps at most kept / 2^this of slack (0: as much as it keeps; 1, 2 or 3 cost as much density
+    /// and win less).</summary>
+    private const int SlackFractionShift = 0;
 
     /// <summary>As <see cref="TryAllocate"/>, then zeroes the first <paramref name="size"/> bytes.</summary>
     public HeapStatus TryAllocateZeroed(nuint size, nuint alignment, out byte* block)
@@ -310,7 +368,7 @@ public unsafe partial struct BuddyHeap : IBuddyHeap
     {
         LayeredState* s = _s;
         BuddyCoreState* c = &s->Core;
-        HeapStatus status = Find(block, out nuint offset, out SlabPage* page, out nuint held, out nuint requested);
+        HeapStatus status = Find(block, out nuint offset, out SlabPage* page, out nuint held, out nuint requested, out nuint slack);
         if (status != HeapStatus.Ok) return status;
         var source = new PlacementSlabSource(s);
         if (page != null)
@@ -325,11 +383,12 @@ public unsafe partial struct BuddyHeap : IBuddyHeap
 #if BUDDYOS_HEAP_DEBUG
             if (c->Checks != 0)
             {
-                status = Placement.CheckNeighbours(c, offset, offset + held);
+                status = Placement.CheckNeighbours(c, offset, offset + held + slack);
                 if (status != HeapStatus.Ok) return status;
             }
 #endif
-            Placement.FreeRun(&s->Runs, c, offset, held);
+            Placement.FreeRun(&s->Runs, c, offset, held + slack);
+            s->Slack -= slack;
         }
         s->Counters.RemoveLive(held, requested);
         s->Counters.Frees++;
@@ -342,12 +401,16 @@ public unsafe partial struct BuddyHeap : IBuddyHeap
     /// of the core's tree to tell MisalignedPointer, DoubleFree (free memory) and InteriorPointer apart.
     /// </summary>
     private readonly HeapStatus Find(byte* block, out nuint offset, out SlabPage* page, out nuint held, out nuint requested)
+        => Find(block, out offset, out page, out held, out requested, out _);
+
+    /// <summary>As the overload without it, and a run's slack: the bytes its leaves hold past its kept length.</summary>
+    private readonly HeapStatus Find(byte* block, out nuint offset, out SlabPage* page, out nuint held, out nuint requested, out nuint slack)
     {
         LayeredState* s = _s;
         BuddyCoreState* c = &s->Core;
         offset = (nuint)(block - c->Base);
         page = null;
-        held = requested = 0;
+        held = requested = slack = 0;
         if (offset >= c->Size) return block == null ? HeapStatus.NullPointer : HeapStatus.ForeignPointer;
         page = Cache.SlabAt(&s->Cache, offset);
         if (page != null)
@@ -358,9 +421,12 @@ public unsafe partial struct BuddyHeap : IBuddyHeap
             requested = Cache.RequestedOf(&s->Cache, k, offset);
             return HeapStatus.Ok;
         }
-        if ((offset & (Placement.Granule - 1)) == 0 && (requested = (nuint)(*Placement.HeadWord(&s->Runs, offset))) != 0)
+        ulong head;
+        if ((offset & (Placement.Granule - 1)) == 0 && (head = *Placement.HeadWord(&s->Runs, offset)) != 0)
         {
+            requested = Placement.RequestOf(head);
             held = Placement.Kept(requested);
+            slack = Placement.SlackOf(head);
             return HeapStatus.Ok;
         }
         requested = 0;
@@ -390,7 +456,7 @@ public unsafe partial struct BuddyHeap : IBuddyHeap
         newBlock = null;
         LayeredState* s = _s;
         BuddyCoreState* c = &s->Core;
-        HeapStatus status = Find(block, out nuint offset, out SlabPage* page, out nuint held, out nuint requested);
+        HeapStatus status = Find(block, out nuint offset, out SlabPage* page, out nuint held, out nuint requested, out nuint slack);
         if (status != HeapStatus.Ok) return status;
         status = BuddyCore.OrderFor(c, s->BaseAlignment, newSize, alignment, out _);
         if (status != HeapStatus.Ok) return status;
@@ -407,16 +473,27 @@ public unsafe partial struct BuddyHeap : IBuddyHeap
         {
             newHeld = Placement.Kept(newSize);
             if (!aligned) return Move(block, held, requested, newSize, alignment, out newBlock);
-            if (newHeld > held)
+            nuint length = held + slack, newSlack = 0;   // the run's leaves: its kept bytes and its slack
+            if (newHeld > length && s->Slack != 0 && !Roomy(c))
+            {
+                TrimSlack(s);                               // this run's slack too
+                length = held;
+                slack = 0;
+            }
+            if (newHeld > held && newHeld <= length)
+            {
+                newSlack = length - newHeld;                // grows into its own slack: nothing else changes
+            }
+            else if (newHeld > held)
             {
 #if BUDDYOS_HEAP_DEBUG
-                nuint after = Placement.StretchAfterRun(c, offset + held);
-                if (c->Checks != 0 && after >= offset + newHeld && (status = CheckedWindow(c, after, offset + held, offset + newHeld)) != HeapStatus.Ok)
+                nuint after = Placement.StretchAfterRun(c, offset + length);
+                if (c->Checks != 0 && after >= offset + newHeld && (status = CheckedWindow(c, after, offset + length, offset + newHeld)) != HeapStatus.Ok)
                     return status;
 #endif
-                if (!Placement.TryGrowRun(&s->Runs, c, offset, held, newHeld))
+                if (!Placement.TryGrowRun(&s->Runs, c, offset, length, newHeld))
                 {
-                    status = alignment <= Placement.Granule && newSize > SlabLimit ? GrowIntoNeighbours(offset, held, requested, newSize, out newBlock) : HeapStatus.OutOfMemory;
+                    status = alignment <= Placement.Granule && newSize > SlabLimit ? GrowIntoNeighbours(offset, held, requested, slack, newSize, out newBlock) : HeapStatus.OutOfMemory;
                     return status == HeapStatus.OutOfMemory ? Move(block, held, requested, newSize, alignment, out newBlock) : status;
                 }
             }
@@ -424,15 +501,20 @@ public unsafe partial struct BuddyHeap : IBuddyHeap
             {
                 if (newSize > SlabLimit && alignment <= Placement.Granule)
                 {
-                    status = MoveIntoHole(block, offset, held, requested, newSize, out newBlock);
+                    status = MoveIntoHole(block, offset, held, requested, slack, newSize, out newBlock);
                     if (status != HeapStatus.OutOfMemory) return status;
                 }
 #if BUDDYOS_HEAP_DEBUG
-                if (c->Checks != 0 && (status = Placement.CheckNeighbours(c, offset + held, offset + held)) != HeapStatus.Ok) return status;
+                if (c->Checks != 0 && (status = Placement.CheckNeighbours(c, offset + length, offset + length)) != HeapStatus.Ok) return status;
 #endif
-                Placement.ShrinkRun(&s->Runs, c, offset, held, newHeld);
+                Placement.ShrinkRun(&s->Runs, c, offset, length, newHeld);
             }
-            *Placement.HeadWord(&s->Runs, offset) = newSize;
+            else
+            {
+                newSlack = slack;                           // the same kept length
+            }
+            *Placement.HeadWord(&s->Runs, offset) = Placement.Head(newSize, newSlack);
+            s->Slack = s->Slack - slack + newSlack;
         }
         s->Counters.RemoveLive(held, requested);
         s->Counters.AddLive(newHeld, newSize);
@@ -444,7 +526,7 @@ public unsafe partial struct BuddyHeap : IBuddyHeap
     /// <summary>A shrinking run moves into a free stretch that holds it, when the best fit the bins give is not the
     /// stretch right after the run or right before it (there it would only move within its own room): left where it is,
     /// its freed tail only lengthens the stretch after it, while the hole stays too short for anything else.</summary>
-    private HeapStatus MoveIntoHole(byte* block, nuint offset, nuint held, nuint requested, nuint newSize, out byte* newBlock)
+    private HeapStatus MoveIntoHole(byte* block, nuint offset, nuint held, nuint requested, nuint slack, nuint newSize, out byte* newBlock)
     {
         newBlock = null;
         LayeredState* s = _s;
@@ -453,20 +535,21 @@ public unsafe partial struct BuddyHeap : IBuddyHeap
         nuint end = Placement.FindStretch(&s->Runs, c, kept);
         if (end == Placement.None || end == offset) return HeapStatus.OutOfMemory;
         nuint hole = Placement.StartOf(c, end);
-        if (hole == offset + held) return HeapStatus.OutOfMemory;
+        if (hole == offset + held + slack) return HeapStatus.OutOfMemory;
 #if BUDDYOS_HEAP_DEBUG
         if (c->Checks != 0)
         {
             HeapStatus status = CheckedWindow(c, end, hole, hole + kept);
             if (status != HeapStatus.Ok) return status;
-            status = Placement.CheckNeighbours(c, offset, offset + held);
+            status = Placement.CheckNeighbours(c, offset, offset + held + slack);
             if (status != HeapStatus.Ok) return status;
         }
 #endif
         Placement.TakeWindow(&s->Runs, c, end, hole, hole + kept);
         *Placement.HeadWord(&s->Runs, hole) = newSize;
         HeapConstants.CopyBytes(c->Base + hole, block, newSize);
-        Placement.FreeRun(&s->Runs, c, offset, held);
+        Placement.FreeRun(&s->Runs, c, offset, held + slack);
+        s->Slack -= slack;
         s->Counters.AddLive(kept, newSize);
         s->Counters.RemoveLive(held, requested);
         s->Counters.Reallocations++;
@@ -479,12 +562,12 @@ public unsafe partial struct BuddyHeap : IBuddyHeap
     /// where the stretch after it ends and starts as far into the stretch before it as it needs, and its contents move
     /// down. No new block elsewhere, no hole left where it was: OutOfMemory (nothing changed) when they are too short.
     /// </summary>
-    private HeapStatus GrowIntoNeighbours(nuint offset, nuint held, nuint requested, nuint newSize, out byte* newBlock)
+    private HeapStatus GrowIntoNeighbours(nuint offset, nuint held, nuint requested, nuint slack, nuint newSize, out byte* newBlock)
     {
         newBlock = null;
         LayeredState* s = _s;
         BuddyCoreState* c = &s->Core;
-        nuint end = offset + held, newHeld = Placement.Kept(newSize);
+        nuint end = offset + held + slack, newHeld = Placement.Kept(newSize);
         if (!BuddyCore.FreeBefore(c, offset)) return HeapStatus.OutOfMemory;
         nuint left = Placement.StartOf(c, offset), right = Placement.StretchAfterRun(c, end);
         if (right - left < newHeld) return HeapStatus.OutOfMemory;
@@ -501,6 +584,7 @@ public unsafe partial struct BuddyHeap : IBuddyHeap
         if (right > end) Placement.TakeWindow(&s->Runs, c, right, end, right);
         *Placement.HeadWord(&s->Runs, offset) = 0;
         *Placement.HeadWord(&s->Runs, at) = newSize;
+        s->Slack -= slack;
         MoveDown(c->Base + at, c->Base + offset, requested);
         s->Counters.RemoveLive(held, requested);
         s->Counters.AddLive(newHeld, newSize);
@@ -561,7 +645,7 @@ public unsafe partial struct BuddyHeap : IBuddyHeap
     public readonly HeapStatistics GetStatistics()
     {
         LayeredState* s = _s;
-        nuint cached = Cache.CachedBytes(&s->Cache);
+        nuint cached = Cache.CachedBytes(&s->Cache) + s->Slack;   // idle slots and spare slabs, and the runs' slack
         HeapStatistics st = s->Counters.ToStatistics(s->Core.Size);
         st.CachedBytes = cached;
         st.FreeBytes = s->Core.Size - s->Counters.Held - cached;

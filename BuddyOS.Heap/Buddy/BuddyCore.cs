@@ -356,10 +356,13 @@ internal static unsafe partial class BuddyCore
     /// Takes [from, to), which lies wholly in free blocks, out of the free lists: afterwards it is covered by
     /// allocated leaves (the largest aligned blocks the free blocks allowed), and the parts of the free blocks at its
     /// ends that lie outside it are free blocks again. O(blocks in the range + orders). <paramref name="fromLeafStart"/>:
-    /// a free leaf starts at <paramref name="from"/> (found downward in a bit test or two, else by the climb).
+    /// a free leaf starts at <paramref name="from"/> (found downward in a bit test or two, else by the climb). When the
+    /// last block reaches at most <paramref name="slackLimit"/> bytes past <paramref name="to"/> (and starts at or after
+    /// <paramref name="from"/>) it is taken whole, unsplit: returns where the claimed leaves end, <paramref name="to"/>
+    /// or that block's end.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void ClaimRange(BuddyCoreState* c, nuint from, nuint to, bool fromLeafStart)
+    public static nuint ClaimRange(BuddyCoreState* c, nuint from, nuint to, bool fromLeafStart, nuint slackLimit = 0)
     {
         nuint node;
         int k = fromLeafStart ? LeafStartingAt(c, from, out node) : LeafAt(c, from, out node);
@@ -368,8 +371,13 @@ internal static unsafe partial class BuddyCore
         {
             nuint size = BlockSize(c, k), end = start + size;
             Unlink(c, k, start, node);
-            if (start < from || end > to) ClaimWithin(c, k, start, from, to);
-            if (end >= to) return;
+            if (end >= to)
+            {
+                if (start >= from && end - to <= slackLimit) return end;   // whole: no piece pushed now, none unlinked later
+                ClaimWithin(c, k, start, from, to);
+                return to;
+            }
+            if (start < from) ClaimWithin(c, k, start, from, to);
             start = end;
             k = LeafStartingAt(c, start, out node);
         }

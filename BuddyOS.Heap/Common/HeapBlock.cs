@@ -13,7 +13,7 @@ public readonly unsafe struct HeapBlock
     /// and tail pieces).</summary>
     public readonly nuint Size;
     /// <summary>The block's order (a trimmed run's: its head's); -1 for a slot of a slab (an object of the object
-    /// cache) or a slab's tail.</summary>
+    /// cache), a slab's tail or a run's slack.</summary>
     public readonly int Order;
     /// <summary>True for a free block (on a free list), false for an allocated one.</summary>
     public readonly bool IsFree;

@@ -15,18 +15,21 @@ internal static unsafe partial class Placement
     }
 
     /// <summary>
-    /// A run found by a walk at its head <paramref name="at"/>, an allocated leaf: its head word (the request) is inside
-    /// the region, and the leaves from the head cover exactly the request rounded to the granule, each allocated, no
-    /// slab (<paramref name="slabs"/> is the cache's side table, or null), the other granule words zero. Returns the
-    /// run's length.
+    /// A run found by a walk at its head <paramref name="at"/>, an allocated leaf: its head word (the request and the
+    /// slack) is inside the region, and the leaves from the head cover exactly the request rounded to the granule and
+    /// the slack, each allocated, no slab (<paramref name="slabs"/> is the cache's side table, or null), the other
+    /// granule words zero. Returns the run's kept length and its slack.
     /// </summary>
     public static HeapViolation ValidateRun(PlacementState* p, BuddyCoreState* c, SlabPage* slabs, nuint at, out nuint kept,
-        out nuint requested)
+        out nuint requested, out nuint slack)
     {
-        requested = (nuint)(*HeadWord(p, at));
+        ulong head = *HeadWord(p, at);
+        requested = RequestOf(head);
         kept = Kept(requested);
-        if (requested == 0 || requested > c->Size - at || kept > c->Size - at) return HeapViolation.At(ViolationKind.TrimmedRunBroken, at, -1);
-        nuint end = at + kept;
+        slack = SlackOf(head);
+        if (requested == 0 || requested > c->Size - at || kept > c->Size - at || slack > c->Size - at - kept)
+            return HeapViolation.At(ViolationKind.TrimmedRunBroken, at, -1);
+        nuint end = at + kept + slack;
         for (nuint leaf = at; leaf < end; )
         {
             int k = BuddyCore.LeafStartingAt(c, leaf, out nuint node);

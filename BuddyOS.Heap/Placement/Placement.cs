@@ -204,10 +204,29 @@ internal static unsafe partial class Placement
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static nuint Kept(nuint size) => (size + (Granule - 1)) & ~(nuint)(Granule - 1);
 
-    /// <summary>The word of the size store at granule <paramref name="offset"/>: a run's requested size at its head, zero
-    /// at every other granule outside slabs.</summary>
+    /// <summary>The word of the size store at granule <paramref name="offset"/>: a run's head (<see cref="Head"/>) at its
+    /// first granule, zero at every other granule outside slabs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong* HeadWord(PlacementState* p, nuint offset) => (ulong*)(p->Sizes + (offset >> 5));
+
+    /// <summary>A head word's request sits in its low bits, the run's slack (granules) in its top 16.</summary>
+    public const int SlackShift = 48;
+
+    /// <summary>The most slack a run keeps: what its top 16 bits count, in granules.</summary>
+    public const nuint MaxSlack = (nuint)0xFFFF << GranuleShift;
+
+    /// <summary>The head word of a run: its request and its slack (a granule multiple up to <see cref="MaxSlack"/>).
+    /// Requests are below 2^48: a heap's region is no larger.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Head(nuint requested, nuint slack) => (ulong)requested | ((ulong)(slack >> GranuleShift) << SlackShift);
+
+    /// <summary>The request a head word holds (0: no run starts there).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static nuint RequestOf(ulong head) => (nuint)(head & ((1UL << SlackShift) - 1));
+
+    /// <summary>The slack a head word holds, in bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static nuint SlackOf(ulong head) => (nuint)(head >> SlackShift) << GranuleShift;
 
     /// <summary>
     /// A stretch for <paramref name="kept"/> bytes (a granule multiple), by its end: the first of its exact bin, else the
@@ -241,12 +260,21 @@ internal static unsafe partial class Placement
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void TakeWindow(PlacementState* p, BuddyCoreState* c, nuint end, nuint from, nuint to)
+        => TakeWindow(p, c, end, from, to, 0);
+
+    /// <summary>As the overload without a limit, but a window cut from the stretch's start takes its last block whole
+    /// when that block reaches at most <paramref name="slackLimit"/> bytes past <paramref name="to"/>: the window's
+    /// slack. Returns where the window ends (<paramref name="to"/> plus the slack).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static nuint TakeWindow(PlacementState* p, BuddyCoreState* c, nuint end, nuint from, nuint to, nuint slackLimit)
     {
         nuint start = StartOf(c, end);
+        // The claim writes only free blocks' first bytes, never a tag (a stretch's last 24 bytes): the tags after it.
+        to = BuddyCore.ClaimRange(c, from, to, from == start, from == start ? slackLimit : 0);
         if (to < end) ResizeStretch(p, c, to, end);
         else RemoveStretch(p, c, end);
         if (from > start) AddStretch(p, c, start, from);
-        BuddyCore.ClaimRange(c, from, to, from == start);
+        return to;
     }
 
     /// <summary>

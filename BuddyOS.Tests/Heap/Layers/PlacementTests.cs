@@ -81,7 +81,7 @@ public sealed unsafe class PlacementTests : IDisposable
         Assert.True(bins.IsClean, $"bins: {ViolationNames.Name(bins.Kind)} at {bins.Offset} bin {bins.Order}");
         foreach (var (offset, requested) in _runs)
         {
-            HeapViolation v = Placement.ValidateRun(_p, _core.C, null, offset, out nuint kept, out nuint asked);
+            HeapViolation v = Placement.ValidateRun(_p, _core.C, null, offset, out nuint kept, out nuint asked, out _);
             Assert.True(v.IsClean, $"run at {offset}: {ViolationNames.Name(v.Kind)}");
             Assert.Equal(Placement.Kept(requested), kept);
             Assert.Equal(requested, asked);
